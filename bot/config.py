@@ -1,0 +1,225 @@
+"""Typed settings read from a TOML file, with secrets from the environment or a secrets file.
+
+Every problem is reported with the file and the key it concerns, e.g.
+``config.toml: telegram.token: missing (set it here or in CHECKIN_TELEGRAM_TOKEN)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+TOKEN_ENV = "CHECKIN_TELEGRAM_TOKEN"
+SMTP_PASSWORD_ENV = "CHECKIN_SMTP_PASSWORD"
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+SHIPPED = Path(__file__).resolve().parent.parent
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; ``problems`` each name the file and the key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+
+
+class Section(BaseModel):
+    """Base for config sections: unknown keys are errors, so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceSettings(Section):
+    """Who runs the service and where its content lives."""
+
+    name: str = "Link Worker Service"
+    timezone: TimeZoneName = "Europe/London"
+    flows_dir: Path = SHIPPED / "flows"
+    messages_dir: Path = SHIPPED / "messages"
+
+
+class TelegramSettings(Section):
+    """How the bot reaches the Telegram Bot API."""
+
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    rate_limit: bool = True
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value() and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token from BotFather (digits:letters)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> TelegramSettings:
+        if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret):
+            raise ValueError("mode = 'webhook' needs webhook_url and webhook_secret")
+        return self
+
+
+class DatabaseSettings(Section):
+    """Where data is kept: a SQLite file by default, or PostgreSQL by URL."""
+
+    url: str = "sqlite:///checkin.sqlite"
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+
+class EnrolmentSettings(Section):
+    """Invites and consent."""
+
+    invite_ttl_days: int = Field(default=14, ge=1, le=90)
+    worker_link_ttl_days: int = Field(default=7, ge=1, le=90)
+    consent_version: str = "2026-11"
+
+
+class CheckinSettings(Section):
+    """When check-ins are sent and how long they stay open."""
+
+    default_day: str = "monday"
+    default_time: time = time(10, 0)
+    time_choices: list[time] = Field(default_factory=lambda: [time(10, 0), time(14, 0), time(18, 0)])
+    expire_after_hours: int = Field(default=72, ge=1, le=24 * 14)
+
+    @field_validator("default_day")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        if value.lower() not in DAYS:
+            raise ValueError(f"must be one of {', '.join(DAYS)}")
+        return value.lower()
+
+
+class SchedulerSettings(Section):
+    """How often the periodic jobs run."""
+
+    tick_seconds: float = Field(default=20.0, gt=0, le=3600)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+
+
+class Settings(Section):
+    """The whole configuration."""
+
+    source: str = Field(default="config.toml", exclude=True)
+    service: ServiceSettings = ServiceSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    enrolment: EnrolmentSettings = EnrolmentSettings()
+    checkins: CheckinSettings = CheckinSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+
+    def bot_token(self) -> str:
+        """The bot token, from the config, the secrets file or the environment (in that order)."""
+        if self.telegram.token is not None and self.telegram.token.get_secret_value():
+            return self.telegram.token.get_secret_value()
+        if self.telegram.token_file is not None:
+            return self.telegram.token_file.read_text(encoding="utf-8").strip()
+        return os.environ.get(TOKEN_ENV, "").strip()
+
+
+def _located(base: Path, value: Path) -> Path:
+    return value if value.is_absolute() else base / value
+
+
+def _format(source: str, error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against config.example.toml)"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        problems.append(f"{source}: {key}: {message}")
+    return problems
+
+
+def parse_settings(data: dict[str, Any], source: str = "config.toml", base: Path | None = None) -> Settings:
+    """Validate a parsed TOML mapping; relative content paths resolve against ``base``."""
+    try:
+        settings = Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise ConfigError(_format(source, exc)) from None
+    problems: list[str] = []
+    token = ""
+    try:
+        token = settings.bot_token()
+    except OSError as exc:
+        problems.append(f"{source}: telegram.token_file: cannot be read ({exc.strerror})")
+    if not problems and token and not TOKEN_PATTERN.match(token):
+        problems.append(f"{source}: telegram.token: does not look like a bot token from BotFather")
+    if base is not None:
+        service = settings.service.model_copy(
+            update={
+                "flows_dir": _located(base, settings.service.flows_dir),
+                "messages_dir": _located(base, settings.service.messages_dir),
+            }
+        )
+        settings = settings.model_copy(update={"service": service})
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate ``path``; raise ConfigError naming the file and every bad key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    return parse_settings(data, source=str(path), base=path.resolve().parent)
+
+
+def require_token(settings: Settings) -> str:
+    """The bot token, or a ConfigError that says where to put it."""
+    token = settings.bot_token()
+    if not token:
+        raise ConfigError(
+            [f"{settings.source}: telegram.token: missing (set it in the file, in telegram.token_file, "
+             f"or in the environment variable {TOKEN_ENV})"]
+        )
+    return token
