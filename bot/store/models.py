@@ -135,10 +135,10 @@ class Answer(Base):
     """One answer to one step of a check-in; a second tap on the same step changes nothing."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("checkin_id", "step_id"),)
+    __table_args__ = (UniqueConstraint("checkin_id", "result"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
-    step_id: Mapped[str] = mapped_column(String(40))
+    result: Mapped[str] = mapped_column(String(40))
     value: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]

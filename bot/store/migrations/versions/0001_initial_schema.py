@@ -2,12 +2,11 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 22:02:46.914551
+Create Date: 2026-11-24 22:05:54.690855
 """
 
 from alembic import op
 import sqlalchemy as sa
-
 
 
 revision = '0001'
@@ -138,13 +137,13 @@ def upgrade() -> None:
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('checkin_id', sa.Integer(), nullable=False),
-    sa.Column('step_id', sa.String(length=40), nullable=False),
+    sa.Column('result', sa.String(length=40), nullable=False),
     sa.Column('value', sa.String(length=200), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['checkin_id'], ['checkins.id'], name=op.f('fk_answers_checkin_id_checkins'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answers')),
-    sa.UniqueConstraint('checkin_id', 'step_id', name=op.f('uq_answers_checkin_id'))
+    sa.UniqueConstraint('checkin_id', 'result', name=op.f('uq_answers_checkin_id'))
     )
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answers_checkin_id'), ['checkin_id'], unique=False)

@@ -1,0 +1,160 @@
+"""Check-ins in the database: scheduling the next one, opening it, and recording answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.flows import engine
+from bot.core.flows.model import Flow
+from bot.core.schedule import next_weekly, parse_hhmm
+from bot.store.db import Database
+from bot.escalations import raise_escalation
+from bot.store.models import Answer, CheckIn, Person
+
+LIVE = ("scheduled", "open")
+RECURRING_FLOW = "weekly"
+
+
+async def schedule_next(session: AsyncSession, person: Person, now: datetime) -> CheckIn | None:
+    """Add the person's next weekly check-in, unless one is already waiting or open."""
+    waiting = await session.execute(
+        select(CheckIn.id).where(CheckIn.person_id == person.id, CheckIn.status.in_(LIVE)).limit(1)
+    )
+    if waiting.first() is not None:
+        return None
+    due = next_weekly(now, person.checkin_day, parse_hhmm(person.checkin_time), person.timezone)
+    checkin = CheckIn(person_id=person.id, flow_id=RECURRING_FLOW, status="scheduled", due_at=due)
+    session.add(checkin)
+    return checkin
+
+
+def flow_context(person: Person) -> dict[str, str]:
+    """What a flow may know about the person (used by ``only_if`` and templates)."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A check-in claimed for sending, with what to show first."""
+
+    checkin_id: int
+    person_id: int
+    chat_id: int
+    locale: str
+    flow: Flow
+    context: Mapping[str, str]
+    effects: Sequence[Any]
+    attempts: int
+
+
+async def claim(db: Database, flows: Mapping[str, Flow], checkin_id: int, now: datetime,
+                open_hours: int) -> Opened | None:
+    """Claim one due check-in for sending (a conditional state change: only one claimer wins)."""
+    async with db.session() as session:
+        checkin = await session.get(CheckIn, checkin_id)
+        if checkin is None or checkin.status != "scheduled":
+            return None
+        person = await session.get(Person, checkin.person_id)
+        if person is None or person.status not in ("active", "followup") or person.chat_id is None:
+            await session.execute(update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == "scheduled")
+                                  .values(status="cancelled", closed_at=now))
+            return None
+        flow = flows[checkin.flow_id]
+        context = flow_context(person)
+        state, effects = engine.start(flow, context)
+        claimed = await session.execute(
+            update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == "scheduled").values(
+                status="open", sent_at=now, closes_at=now + timedelta(hours=open_hours),
+                attempts=CheckIn.attempts + 1, state=state.to_dict(),
+            )
+        )
+        if claimed.rowcount != 1:
+            return None
+        return Opened(checkin_id, person.id, person.chat_id, person.locale, flow, context, effects,
+                      checkin.attempts + 1)
+
+
+async def requeue(db: Database, checkin_id: int, due: datetime) -> None:
+    """Put a check-in whose send certainly failed back in the queue for ``due``."""
+    async with db.session() as session:
+        await session.execute(update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == "open")
+                              .values(status="scheduled", due_at=due, state=None, sent_at=None,
+                                      closes_at=None))
+
+
+async def shown(db: Database, checkin_id: int, message_id: int) -> None:
+    """Remember which message carries the check-in's current question."""
+    async with db.session() as session:
+        await session.execute(update(CheckIn).where(CheckIn.id == checkin_id).values(message_id=message_id))
+
+
+Outcome = Literal["not_found", "closed", "stale", "recorded"]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What one answer did, after it was committed."""
+
+    outcome: Outcome
+    locale: str = "en"
+    flow: Flow | None = None
+    context: Mapping[str, str] | None = None
+    effects: Sequence[Any] = ()
+    step_id: str = ""
+    checkin_id: int = 0
+
+
+async def answer(db: Database, flows: Mapping[str, Flow], user_id: int, checkin_id: int | None,
+                 event_for: Any, now: datetime) -> Answered:
+    """Apply one event to a person's check-in (their open one if ``checkin_id`` is None) and commit it.
+
+    ``event_for(flow, state)`` builds the engine event, or returns None when it does not fit the step.
+    """
+    async with db.session() as session:
+        query = select(CheckIn, Person).join(Person, Person.id == CheckIn.person_id).where(
+            Person.telegram_user_id == user_id)
+        if checkin_id is None:
+            query = query.where(CheckIn.status == "open").order_by(CheckIn.sent_at.desc()).limit(1)
+        else:
+            query = query.where(CheckIn.id == checkin_id)
+        row = (await session.execute(query.with_for_update(of=CheckIn))).first()
+        if row is None:
+            return Answered("not_found")
+        checkin, person = row
+        if checkin.status != "open" or checkin.state is None:
+            return Answered("closed", person.locale)
+        flow = flows[checkin.flow_id]
+        context = flow_context(person)
+        state = engine.FlowState.from_dict(checkin.state)
+        event = event_for(flow, state)
+        if event is None:
+            return Answered("stale", person.locale, flow, context, (), state.step_id or "", checkin.id)
+        new_state, effects = engine.handle(flow, state, event, context)
+        if new_state == state and not effects:
+            return Answered("stale", person.locale, flow, context, (), state.step_id or "", checkin.id)
+        await _store_effects(session, checkin, person, effects, now)
+        checkin.state = new_state.to_dict()
+        if new_state.done:
+            checkin.status = "answered"
+            checkin.closed_at = now
+            await session.flush()
+            await schedule_next(session, person, now)
+        return Answered("recorded", person.locale, flow, context, effects, state.step_id or "", checkin.id)
+
+
+async def _store_effects(session: AsyncSession, checkin: CheckIn, person: Person, effects: Sequence[Any],
+                   now: datetime) -> None:
+    for effect in effects:
+        if isinstance(effect, engine.Record):
+            value = None if effect.value is None else str(effect.value)
+            session.add(Answer(checkin_id=checkin.id, result=effect.result, value=value,
+                               text=effect.raw_text, recorded_at=now))
+        elif isinstance(effect, engine.Escalate):
+            await raise_escalation(session, person, effect.kind,
+                                   {"rule": effect.rule, "checkin": checkin.id}, now)

@@ -1,0 +1,209 @@
+"""The ``checkin-bot`` command line: run, check, db upgrade, worker add, invite, demo, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot import enrolment
+from bot.clock import SystemClock
+from bot.config import DAYS, ConfigError, Settings, load_settings, parse_settings, require_token
+from bot.messages import MessagesError
+from bot.qr import qr_png
+from bot.store.db import Database
+from bot.store.migrate import upgrade
+
+EXIT_BAD_CONFIG = 2
+
+
+def _settings(path: str | None) -> Settings:
+    return load_settings(Path(path)) if path else parse_settings({}, source="(defaults)")
+
+
+async def _bot_username(settings: Settings) -> str:
+    bot = Bot(require_token(settings), base_url=settings.telegram.base_url)
+    async with bot:
+        return bot.username
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate config, messages and flows; print every problem; exit 2 if any."""
+    from bot.app import load_content
+    from bot.flowfiles import FlowError
+
+    problems: list[str] = []
+    try:
+        settings = _settings(args.config)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        settings = None
+    if settings is not None:
+        try:
+            messages, flows = load_content(settings)
+        except (MessagesError, FlowError) as exc:
+            problems.extend(exc.problems)
+        else:
+            for locale, keys in messages.missing().items():
+                if keys:
+                    print(f"note: locale '{locale}' falls back to English for {len(keys)} message(s): "
+                          + ", ".join(keys))
+            print(f"ok: {len(flows)} flows ({', '.join(sorted(flows))}), "
+                  f"{len(messages.keys())} messages in {', '.join(messages.locales)}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply database migrations."""
+    settings = _settings(args.config)
+
+    async def go() -> None:
+        db = Database.from_url(settings.database.url)
+        await upgrade(db)
+        await db.dispose()
+
+    asyncio.run(go())
+    print("database is up to date")
+    return 0
+
+
+def cmd_worker_add(args: argparse.Namespace) -> int:
+    """Add a worker and print their id and one-time Telegram link."""
+    settings = _settings(args.config)
+
+    async def go() -> tuple[int, str]:
+        username = await _bot_username(settings)
+        db = Database.from_url(settings.database.url)
+        await upgrade(db)
+        worker, token = await enrolment.add_worker(db, args.name, args.email, args.supervisor,
+                                                   SystemClock().now(), settings.enrolment.worker_link_ttl_days)
+        await db.dispose()
+        return worker.id, enrolment.deep_link(username, token)
+
+    worker_id, link = asyncio.run(go())
+    print(f"worker id: {worker_id}")
+    print(f"one-time link (valid {settings.enrolment.worker_link_ttl_days} days): {link}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    """Create an invite for a person; print the deep link and write a QR code PNG."""
+    settings = _settings(args.config)
+
+    async def go() -> str:
+        username = await _bot_username(settings)
+        db = Database.from_url(settings.database.url)
+        await upgrade(db)
+        try:
+            _, token = await enrolment.create_invite(
+                db, args.worker, args.name, SystemClock().now(), settings.enrolment.invite_ttl_days,
+                settings.service.timezone, DAYS.index(settings.checkins.default_day),
+                settings.checkins.default_time.strftime("%H:%M"))
+        finally:
+            await db.dispose()
+        return enrolment.deep_link(username, token)
+
+    link = asyncio.run(go())
+    print(f"invite link (single use, valid {settings.enrolment.invite_ttl_days} days): {link}")
+    qr_path = Path(args.qr) if args.qr else None
+    if qr_path is not None:
+        qr_path.write_bytes(qr_png(link))
+        print(f"QR code written to {qr_path}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the service."""
+    from bot.app import serve
+
+    settings = _settings(args.config)
+    require_token(settings)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run a whole simulated programme offline and print what happened."""
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(weeks=args.weeks, people=args.people, progress=not args.quiet))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Serve the Telegram Bot API emulator alone."""
+    from bot.sandbox.limits import Limits
+    from bot.sandbox.server import serve
+
+    serve(args.port, args.host, Limits.unlimited() if args.no_limits else None)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    root = argparse.ArgumentParser(prog="checkin-bot", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: object, help_text: str, config: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        if config:
+            p.add_argument("--config", help="path to config.toml (default: built-in defaults)")
+        return p
+
+    command("run", cmd_run, "run the service")
+    command("check", cmd_check, "validate config, flows and messages")
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    up = db.add_parser("upgrade", help="apply migrations")
+    up.add_argument("--config")
+    up.set_defaults(func=cmd_db_upgrade)
+    worker = sub.add_parser("worker", help="manage workers").add_subparsers(dest="worker_command", required=True)
+    add = worker.add_parser("add", help="add a link worker or supervisor")
+    add.add_argument("--name", required=True)
+    add.add_argument("--email")
+    add.add_argument("--supervisor", action="store_true")
+    add.add_argument("--config")
+    add.set_defaults(func=cmd_worker_add)
+    inv = command("invite", cmd_invite, "create an invite link and QR code for a person")
+    inv.add_argument("--worker", type=int, required=True, help="the worker's id")
+    inv.add_argument("--name", required=True, help="the person's name, as the worker knows them")
+    inv.add_argument("--qr", help="write the QR code PNG here")
+    demo = command("demo", cmd_demo, "run a simulated programme offline", config=False)
+    demo.add_argument("--weeks", type=int, default=4)
+    demo.add_argument("--people", type=int, default=5)
+    demo.add_argument("--quiet", action="store_true")
+    box = command("sandbox", cmd_sandbox, "serve the Telegram Bot API emulator", config=False)
+    box.add_argument("--port", type=int, default=8081)
+    box.add_argument("--host", default="127.0.0.1")
+    box.add_argument("--no-limits", action="store_true", help="do not enforce rate limits")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``checkin-bot`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "apscheduler", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    except TelegramError as exc:
+        print(f"could not reach the Telegram Bot API: {exc.message}", file=sys.stderr)
+        return 1
+    except LookupError as exc:
+        print(str(exc).strip("'\""), file=sys.stderr)
+        return 1

@@ -1,0 +1,76 @@
+"""Builds the python-telegram-bot Application: transport, rate limiting and every handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.services import Services
+from bot.telegram import keyboards
+from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
+from bot.telegram.errors import on_error
+from bot.telegram.handlers import checkin, fallback, help, onboarding, start, workers
+
+PRIVATE = filters.ChatType.PRIVATE
+MEDIA = (
+    filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.Document.ALL | filters.LOCATION | filters.CONTACT | filters.ANIMATION | filters.POLL
+)
+COMMANDS = {
+    "en": [BotCommand("help", "What this is and how to get help"), BotCommand("start", "Start or carry on joining")],
+}
+
+
+def build_application(
+    services: Services, token: str, base_url: str, *, rate_limit: bool = True,
+    application_class: type[Application[Any, Any, Any, Any, Any, Any]] = Application,
+) -> BotApplication:
+    """A ready-to-initialise Application wired to ``services``."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder().token(token).base_url(base_url).context_types(CONTEXT_TYPES)
+        .application_class(application_class).post_init(_announce)
+        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
+        .get_updates_read_timeout(40)
+    )
+    if not base_url.startswith("https://api.telegram.org"):
+        builder = builder.base_file_url(base_url.removesuffix("/bot") + "/file/bot")
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: BotApplication = builder.build()
+    app.bot_data[SERVICES_KEY] = services
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: BotApplication) -> None:
+    """Register every handler: groups and channels are stopped first, then one handler per concern."""
+    app.add_handler(TypeHandler(Update, fallback.ignore_non_private), group=-1)
+    app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", help.show_help, filters=PRIVATE))
+    app.add_handler(CommandHandler("invite", workers.invite, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=rf"^{keyboards.ONBOARDING}:"))
+    app.add_handler(CallbackQueryHandler(checkin.answer, pattern=rf"^{keyboards.CHECKIN}:"))
+    app.add_handler(CallbackQueryHandler(fallback.unknown_button))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, checkin.typed))
+    app.add_handler(MessageHandler(PRIVATE & MEDIA, fallback.reply_to_media))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.reply_to_text))
+    app.add_error_handler(on_error)
+
+
+async def _announce(app: BotApplication) -> None:
+    """After connecting: learn the bot's username and register its commands."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    services.bot_username = app.bot.username
+    for language, commands in COMMANDS.items():
+        await app.bot.set_my_commands(commands, language_code=None if language == "en" else language)
