@@ -1,4 +1,5 @@
-"""Reading flows from disk: ``flows/answers.toml`` (named answer sets) and ``flows/<id>.toml`` (one flow each).
+"""Reading flows from disk: ``flows/answers.toml`` (named answer sets) and ``flows/<id>.toml`` (one flow
+each).
 
 The edge around :mod:`bot.core.flows`: it reads and parses the files, then hands the dicts to the pure
 validator with the English message keys. Every problem in every file is collected and raised together as
