@@ -1,0 +1,241 @@
+"""Helpers for tests, benchmarks and the demo: a real bot against the sandbox on a simulated clock.
+
+``Harness`` starts the Bot API sandbox in this event loop, builds the real python-telegram-bot
+Application against it over HTTP (long polling, as in production), and gives the service a
+``SimClock``. Nothing is mocked: updates travel through the sandbox's ``getUpdates``, replies are real
+Bot API calls, data lands in a real database. Waiting is event-driven (no sleeps): ``say`` and
+``press`` return once the bot has finished processing that update.
+
+    async with Harness() as h:
+        worker_id, token = await h.add_worker("Sam")
+        await h.say(WORKER, f"/start {token}")
+        link = await h.invite(WORKER, "Alex")
+        await h.join(PERSON, link)          # consent, language, day, time
+        await h.advance(days=7)              # the weekly check-in goes out
+        await h.tap(PERSON, "Good")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application
+
+from bot import enrolment
+from bot.app import build_services
+from bot.clock import SimClock
+from bot.config import Settings, parse_settings
+from bot.dispatcher import Dispatcher, TickReport
+from bot.sandbox.limits import Limits
+from bot.sandbox.server import RunningSandbox
+from bot.services import Services
+from bot.store.db import Database
+from bot.telegram.application import build_application
+
+TOKEN = "123456:TEST-SANDBOX-TOKEN"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026
+LINK = re.compile(r"start=([A-Za-z0-9_\-]+)")
+
+
+class TrackingApplication(Application):  # type: ignore[type-arg]
+    """An Application that remembers which updates it has finished processing."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.processed: set[int] = set()
+        self.idle = asyncio.Condition()
+
+    async def process_update(self, update: object) -> None:
+        """Process as usual, then record the update id and wake anyone waiting for it."""
+        try:
+            await super().process_update(update)
+        finally:
+            if isinstance(update, Update):
+                async with self.idle:
+                    self.processed.add(update.update_id)
+                    self.idle.notify_all()
+
+    async def wait_processed(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until ``update_id`` has been handled (or raise TimeoutError)."""
+        async with asyncio.timeout(timeout), self.idle:
+            await self.idle.wait_for(lambda: update_id in self.processed)
+
+
+async def reset_postgres(url: str) -> None:
+    """Give a PostgreSQL test database an empty public schema."""
+    db = Database.from_url(url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.dispose()
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for a harness: the given database, shipped content, no rate limiting in the bot."""
+    data: dict[str, Any] = {"service": {"name": "Riverside Link Service"},
+                            "telegram": {"token": TOKEN, "rate_limit": False},
+                            "database": {"url": database_url}}
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    return parse_settings(data, source="(test)")
+
+
+class Harness:
+    """A running bot, its sandbox and its simulated clock (see the module docstring)."""
+
+    def __init__(self, database_url: str | None = None, start: datetime = START,
+                 limits: Limits | None = None, **settings: Any) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.database_url = database_url
+        self.clock = SimClock(start)
+        self.limits = limits or Limits.unlimited()
+        self.settings_overrides = settings
+        self.sandbox = RunningSandbox(limits=self.limits)
+        self.app: TrackingApplication | None = None
+        self.services: Services | None = None
+
+    async def __aenter__(self) -> Harness:
+        if self.database_url is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="checkin-test-")
+            self.database_url = f"sqlite:///{Path(self._tmp.name) / 'test.sqlite'}"
+        elif self.database_url.startswith("postgres"):
+            await reset_postgres(self.database_url)
+        await self.sandbox.__aenter__()
+        self.settings = test_settings(self.database_url, **self.settings_overrides)
+        await self.start_bot()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop_bot()
+        await self.sandbox.__aexit__(*exc)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    # -- the bot process ---------------------------------------------------------------------------
+    async def start_bot(self) -> None:
+        """Build services and the Application, and start long polling (as ``checkin-bot run`` does)."""
+        self.services = await build_services(self.settings, self.clock)
+        app = build_application(self.services, TOKEN, self.sandbox.bot_base_url, rate_limit=False,
+                                application_class=TrackingApplication)
+        assert isinstance(app, TrackingApplication)
+        self.app = app
+        await app.initialize()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+
+    async def stop_bot(self) -> None:
+        """Stop polling and the Application and close the database (a process exit)."""
+        if self.app is not None:
+            if self.app.updater is not None and self.app.updater.running:
+                await self.app.updater.stop()
+            await self.app.stop()
+            await self.app.shutdown()
+            self.app = None
+        if self.services is not None:
+            await self.services.db.dispose()
+            self.services = None
+
+    async def restart(self) -> None:
+        """Stop the bot and start a fresh one on the same database and sandbox."""
+        await self.stop_bot()
+        await self.start_bot()
+
+    # -- people talking to the bot -------------------------------------------------------------------
+    async def _delivered(self, update: dict[str, Any]) -> dict[str, Any]:
+        assert self.app is not None
+        await self.app.wait_processed(int(update["update_id"]))
+        return update
+
+    async def say(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
+        """A private message from ``user_id``; returns once the bot has handled it."""
+        return await self._delivered(await self.sandbox.client.say(user_id, text, **fields))
+
+    async def send_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Deliver a raw Update; returns once the bot has handled it."""
+        return await self._delivered(await self.sandbox.client.post_update(update))
+
+    async def press(self, user_id: int, message_id: int, data: str) -> dict[str, Any]:
+        """Tap a button with ``data`` on a message; returns once the bot has handled it."""
+        result = await self.sandbox.client.press(user_id, message_id, data)
+        return await self._delivered(result["update"])
+
+    def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """What the bot shows in ``chat_id`` now, oldest first."""
+        return self.sandbox.state.chat_messages(chat_id)
+
+    def texts(self, chat_id: int) -> list[str]:
+        """The text (or caption) of every message shown in ``chat_id``."""
+        return [m.get("text") or m.get("caption") or "" for m in self.messages(chat_id)]
+
+    @staticmethod
+    def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+        """The inline buttons of a message, row by row flattened."""
+        markup = message.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+    def open_question(self, chat_id: int) -> dict[str, Any]:
+        """The newest message in the chat that still has buttons."""
+        for message in reversed(self.messages(chat_id)):
+            if self.buttons(message):
+                return message
+        raise AssertionError(f"no message with buttons in chat {chat_id}: {self.texts(chat_id)[-3:]}")
+
+    async def tap(self, user_id: int, label: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Tap the button whose text contains ``label`` on the newest question (or on ``message``)."""
+        message = message or self.open_question(user_id)
+        for button in self.buttons(message):
+            if label.lower() in button["text"].lower():
+                return await self.press(user_id, message["message_id"], button["callback_data"])
+        names = [b["text"] for b in self.buttons(message)]
+        raise AssertionError(f"no button like {label!r} in {names}")
+
+    # -- enrolment shortcuts --------------------------------------------------------------------------
+    async def add_worker(self, name: str = "Sam Worker", supervisor: bool = False) -> tuple[int, str]:
+        """Create a worker as ``checkin-bot worker add`` does; returns (id, link token)."""
+        assert self.services is not None
+        worker, token = await enrolment.add_worker(self.services.db, name, None, supervisor,
+                                                   self.clock.now(), 7)
+        return worker.id, token
+
+    async def linked_worker(self, user_id: int, name: str = "Sam Worker") -> int:
+        """A worker whose Telegram account ``user_id`` is linked; returns the worker id."""
+        worker_id, token = await self.add_worker(name)
+        await self.say(user_id, f"/start {token}")
+        return worker_id
+
+    async def invite(self, worker_user: int, name: str) -> str:
+        """Ask for an invite with ``/invite`` as the worker; returns the token from the link."""
+        await self.say(worker_user, f"/invite {name}")
+        for text_ in reversed(self.texts(worker_user)):
+            found = LINK.search(text_)
+            if found:
+                return found.group(1)
+        raise AssertionError("no invite link in the worker's chat")
+
+    async def join(self, user_id: int, token: str, language: str = "English", day: str = "Monday",
+                   at: str = "10:00") -> None:
+        """Redeem an invite and answer every joining question."""
+        await self.say(user_id, f"/start {token}")
+        await self.tap(user_id, "Agree")
+        await self.tap(user_id, language)
+        await self.tap(user_id, day)
+        await self.tap(user_id, at)
+
+    # -- time ------------------------------------------------------------------------------------------
+    async def tick(self) -> TickReport:
+        """Run one dispatch pass at the simulated time."""
+        assert self.services is not None and self.app is not None
+        return await Dispatcher(self.services, self.app.bot).tick()
+
+    async def advance(self, step: timedelta | None = None, **kwargs: float) -> TickReport:
+        """Move the simulated clock forward (``advance(days=7)``) and run a dispatch pass."""
+        self.clock.advance(step or timedelta(**kwargs))
+        return await self.tick()
