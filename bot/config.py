@@ -180,6 +180,10 @@ def parse_settings(data: dict[str, Any], source: str = "config.toml", base: Path
         settings = Settings.model_validate({**data, "source": source})
     except ValidationError as exc:
         raise ConfigError(_format(source, exc)) from None
+    if base is not None and settings.telegram.token_file is not None:
+        telegram = settings.telegram.model_copy(
+            update={"token_file": _located(base, settings.telegram.token_file)})
+        settings = settings.model_copy(update={"telegram": telegram})
     problems: list[str] = []
     token = ""
     try:
