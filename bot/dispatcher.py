@@ -18,6 +18,7 @@ from bot.escalations import raise_escalation
 from bot.services import Services
 from bot.store.models import CheckIn, Person
 from bot.telegram import prompts
+from bot.telegram.send import send_html
 
 log = logging.getLogger("bot.dispatch")
 
@@ -87,7 +88,7 @@ class Dispatcher:
                                   opened.context)
         try:
             for out in messages:
-                sent = await self.bot.send_message(opened.chat_id, out.text, reply_markup=out.markup)
+                sent = await send_html(self.bot, opened.chat_id, out.text, out.markup)
                 if out.asks:
                     await checkins.shown(s.db, opened.checkin_id, sent.message_id)
         except Forbidden:
@@ -134,7 +135,7 @@ class Dispatcher:
         log.info("person %s blocked the bot; marked unreachable", person_id)
         if worker_chat is not None:
             try:
-                await self.bot.send_message(worker_chat, s.text("en", "worker.unreachable", name=name))
+                await send_html(self.bot, worker_chat, s.text("en", "worker.unreachable", name=name))
             except (Forbidden, BadRequest, NetworkError):
                 log.warning("could not tell worker about unreachable person %s", person_id)
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the database backends every store test runs on, and a running bot harness."""
+"""Shared fixtures: the database backends tests run on, and a running bot whose every Bot API call
+is checked against the Telegram specification when the test ends."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.testing import Harness
+from tests.botapi_spec import SPEC, violations
 
 POSTGRES_URL = os.environ.get("CHECKIN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str | None:
-    """A database URL per backend: a fresh SQLite file, or the PostgreSQL test database (reset per test)."""
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """A database URL per backend: None for a fresh SQLite file, or the PostgreSQL test database."""
     return POSTGRES_URL if request.param == "postgres" else None
 
 
@@ -24,3 +26,6 @@ async def harness(database_url: str | None) -> AsyncIterator[Harness]:
     """A running bot against the sandbox with a simulated clock, on each database backend."""
     async with Harness(database_url) as h:
         yield h
+        calls = list(h.sandbox.state.calls)
+    if SPEC.exists():
+        assert violations(calls) == [], "the bot made Bot API calls that break the specification"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Message
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 
@@ -19,7 +20,7 @@ def shown_html(query: CallbackQuery) -> str:
 async def close_with(query: CallbackQuery, text: str) -> None:
     """Replace the tapped message's text and remove its keyboard."""
     try:
-        await query.edit_message_text(text, reply_markup=None)
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
     except BadRequest as exc:
         if not _unchanged(exc):
             raise

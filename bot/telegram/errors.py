@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 
 from bot.telegram.context import BotContext
+from bot.telegram.send import send_html
 
 log = logging.getLogger("bot.telegram")
 
@@ -25,7 +26,7 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("update %s failed", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         try:
-            await context.bot.send_message(update.effective_chat.id,
+            await send_html(context.bot, update.effective_chat.id,
                                            context.services.text("en", "common.something_wrong"))
         except (NetworkError, Forbidden):
             log.warning("update %s: could not tell the person about the failure", update_id)

@@ -20,11 +20,12 @@ def checkin_data(checkin_id: int, step_index: int, choice: str) -> str:
     return f"{CHECKIN}:{checkin_id}:{step_index}:{choice}"
 
 
-def parse(data: str | None) -> list[str]:
-    """Split callback data into its parts; empty for data that is not ours."""
+def parse(data: str | None, parts: int) -> list[str]:
+    """Split callback data into exactly ``parts`` fields (the last may hold colons); empty if it cannot."""
     if not data or len(data.encode()) > 64:
         return []
-    return data.split(":", 3)
+    fields = data.split(":", parts - 1)
+    return fields if len(fields) == parts else []
 
 
 def grid(buttons: Sequence[tuple[str, str]], per_row: int) -> InlineKeyboardMarkup:

@@ -56,6 +56,7 @@ def render(s: Services, locale: str, checkin_id: int, flow: Flow, effects: Seque
            context: Mapping[str, str]) -> list[Outgoing]:
     """The messages a batch of effects shows the person, in order."""
     out: list[Outgoing] = []
+    flow_said_goodbye = any(isinstance(effect, engine.Say) for effect in effects)
     for effect in effects:
         if isinstance(effect, engine.Say):
             out.append(Outgoing(s.text(locale, effect.text_key, **context)))
@@ -63,7 +64,7 @@ def render(s: Services, locale: str, checkin_id: int, flow: Flow, effects: Seque
             out.append(Outgoing(s.text(locale, effect.text_key, **context)))
         elif isinstance(effect, engine.Ask):
             out.append(_question(s, locale, checkin_id, flow, effect, context))
-        elif isinstance(effect, engine.Completed):
+        elif isinstance(effect, engine.Completed) and not flow_said_goodbye:
             out.append(Outgoing(s.text(locale, "ui.thanks")))
     return out
 

@@ -11,6 +11,7 @@ from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.telegram import edits, keyboards, prompts
 from bot.telegram.context import BotContext
+from bot.telegram.send import send_html
 from bot.telegram.handlers.fallback import reply_to_text
 
 
@@ -32,7 +33,7 @@ async def answer(update: Update, context: BotContext) -> None:
     s, query = context.services, update.callback_query
     if query is None or query.from_user is None or update.effective_chat is None:
         return
-    parts = keyboards.parse(query.data)
+    parts = keyboards.parse(query.data, 4)
     if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
         await query.answer(s.text("en", "common.unknown_button"))
         return
@@ -82,6 +83,6 @@ async def send_prompts(context: BotContext, chat_id: int, done: checkins.Answere
     s = context.services
     assert done.flow is not None and done.context is not None
     for out in prompts.render(s, done.locale, done.checkin_id, done.flow, done.effects, done.context):
-        sent = await context.bot.send_message(chat_id, out.text, reply_markup=out.markup)
+        sent = await send_html(context.bot, chat_id, out.text, out.markup)
         if out.asks:
             await checkins.shown(s.db, done.checkin_id, sent.message_id)

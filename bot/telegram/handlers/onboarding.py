@@ -8,6 +8,7 @@ from bot import joining
 from bot.store.models import Person
 from bot.telegram import edits, keyboards
 from bot.telegram.context import BotContext
+from bot.telegram.send import send_html
 
 
 async def ask_step(context: BotContext, chat_id: int, person: Person) -> None:
@@ -29,7 +30,7 @@ async def ask_step(context: BotContext, chat_id: int, person: Person) -> None:
     else:
         return
     markup = keyboards.grid([(label, keyboards.onboarding_data(step, value)) for label, value in options], per_row)
-    await context.bot.send_message(chat_id, s.text(loc, f"onboarding.{step}.ask"), reply_markup=markup)
+    await send_html(context.bot, chat_id, s.text(loc, f"onboarding.{step}.ask"), markup)
 
 
 def _chosen(context: BotContext, person: Person, step: str, value: str) -> str:
@@ -49,7 +50,7 @@ async def choose(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None or query.from_user is None:
         return
-    parts = keyboards.parse(query.data)
+    parts = keyboards.parse(query.data, 3)
     if len(parts) != 3:
         await query.answer(s.text("en", "common.unknown_button"))
         return
@@ -66,14 +67,14 @@ async def choose(update: Update, context: BotContext) -> None:
     await query.answer()
     await edits.close_with(query, f"{edits.shown_html(query)}\n\n{_chosen(context, person, step, value)}")
     if applied.result == "declined":
-        await context.bot.send_message(chat.id, s.text(person.locale, "onboarding.consent.declined"))
+        await send_html(context.bot, chat.id, s.text(person.locale, "onboarding.consent.declined"))
     elif applied.result == "advanced":
         await ask_step(context, chat.id, person)
     else:
         day = s.text(person.locale, f"common.days.{person.checkin_day}")
-        await context.bot.send_message(chat.id, s.text(person.locale, "onboarding.finish.done",
+        await send_html(context.bot, chat.id, s.text(person.locale, "onboarding.finish.done",
                                                        day=day, time=person.checkin_time))
         if applied.worker_chat is not None:
-            await context.bot.send_message(applied.worker_chat, s.text(
+            await send_html(context.bot, applied.worker_chat, s.text(
                 "en", "onboarding.finish.worker_told", name=person.display_name,
                 day=s.text("en", f"common.days.{person.checkin_day}"), time=person.checkin_time))

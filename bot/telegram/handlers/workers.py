@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
 
 from bot import enrolment
 from bot.qr import qr_png
@@ -32,4 +33,5 @@ async def invite(update: Update, context: BotContext) -> None:
     link = enrolment.deep_link(s.bot_username, token)
     await message.reply_html(s.text("en", "worker.invite_created", person=name, link=link,
                                     days=cfg.enrolment.invite_ttl_days))
-    await message.reply_photo(qr_png(link), caption=s.text("en", "worker.invite_qr_caption", person=name))
+    await message.reply_photo(qr_png(link), caption=s.text("en", "worker.invite_qr_caption", person=name),
+                              parse_mode=ParseMode.HTML)

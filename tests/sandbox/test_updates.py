@@ -1,0 +1,125 @@
+"""Updates to the bot: users' messages and taps, raw updates, getUpdates offsets and long polling."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
+from telegram.error import BadRequest, Conflict
+
+from bot.sandbox.server import RunningSandbox
+
+USER = 2002
+
+
+async def test_user_message_arrives_with_bot_command_entity(sb: RunningSandbox, bot: Bot) -> None:
+    sent = await sb.client.say(USER, "/start abc", first_name="Alex", language_code="en")
+    updates = await bot.get_updates()
+    assert [u.update_id for u in updates] == [sent["update_id"]]
+    msg = updates[0].message
+    assert msg.text == "/start abc" and msg.chat.type == "private" and msg.chat.id == USER
+    assert msg.from_user.first_name == "Alex" and msg.from_user.language_code == "en"
+    assert msg.entities == (MessageEntity(MessageEntity.BOT_COMMAND, 0, 6),)
+    assert msg.parse_entities(["bot_command"]) == {msg.entities[0]: "/start"}
+    assert sent["update_id"] in sb.state.delivered_update_ids
+
+
+async def test_offset_confirms_updates(sb: RunningSandbox, bot: Bot) -> None:
+    ids = [(await sb.client.say(USER, f"m{i}"))["update_id"] for i in range(3)]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert [u.update_id for u in await bot.get_updates(limit=2)] == ids[:2]
+    assert [u.update_id for u in await bot.get_updates()] == ids  # nothing confirmed yet
+    assert [u.update_id for u in await bot.get_updates(offset=ids[1] + 1)] == ids[2:]
+    assert await bot.get_updates(offset=ids[2] + 1) == ()
+    assert sb.state.pending == []
+
+
+async def test_long_poll_returns_as_soon_as_an_update_arrives(sb: RunningSandbox, bot: Bot) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    poll = asyncio.create_task(bot.get_updates(timeout=20))
+    await sb.state.wait_for(lambda: sb.state.poll_seq == 1)
+    assert not poll.done()
+    await sb.client.say(USER, "wake up")
+    updates = await poll
+    assert [u.message.text for u in updates] == ["wake up"]
+    assert loop.time() - started < 5
+
+
+async def test_long_poll_times_out_empty(sb: RunningSandbox, bot: Bot) -> None:
+    assert await bot.get_updates(timeout=1) == ()
+
+
+async def test_concurrent_get_updates_terminates_the_first(sb: RunningSandbox, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=20))
+    await sb.state.wait_for(lambda: sb.state.poll_seq == 1)
+    assert await bot.get_updates() == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await first
+    call = next(c for c in await sb.client.calls() if c["status"] == 409)
+    assert call["method"] == "getUpdates"
+
+
+async def test_press_delivers_callback_query(sb: RunningSandbox, bot: Bot) -> None:
+    await sb.client.say(USER, "hi")
+    await bot.get_updates()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
+    msg = await bot.send_message(USER, "Agree?", reply_markup=markup)
+    pressed = await sb.client.press(USER, msg.message_id, "yes")
+    assert pressed["button_present"] is True
+    stale = await sb.client.press(USER, msg.message_id, "gone")
+    assert stale["button_present"] is False
+    updates = await bot.get_updates(offset=pressed["update"]["update_id"])
+    query = updates[0].callback_query
+    assert query.data == "yes" and query.from_user.id == USER and query.message.message_id == msg.message_id
+    assert query.chat_instance and query.chat_instance == updates[1].callback_query.chat_instance
+    assert query.message.reply_markup == markup
+    assert await query.answer("Thanks", show_alert=True)
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query(query.id)
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query("made-up")
+    answers = await sb.client.callback_answers()
+    assert [(a["callback_query_id"], a["text"], a["show_alert"]) for a in answers] == [(query.id, "Thanks", True)]
+
+
+async def test_press_on_unknown_message_is_404(sb: RunningSandbox) -> None:
+    response = await sb.client.http.post(f"/sandbox/users/{USER}/press", json={"message_id": 5, "data": "x"})
+    assert response.status_code == 404
+
+
+async def test_raw_updates_keep_their_ids_and_later_ids_continue(sb: RunningSandbox, bot: Bot) -> None:
+    odd = {"update_id": 500, "message": {"message_id": 1, "date": 0,
+                                         "chat": {"id": USER, "type": "private"}, "text": "raw"}}
+    assert (await sb.client.post_update(odd))["update_id"] == 500
+    weird = await sb.client.post_update({"edited_channel_post": {"weird": True}})
+    assert weird["update_id"] == 501
+    assert (await sb.client.say(USER, "after"))["update_id"] == 502
+    assert [u.update_id for u in await bot.get_updates()] == [500, 501, 502]
+    await bot.send_message(USER, "the raw update made this chat known")
+    response = await sb.client.http.post("/sandbox/updates", json=[1, 2])
+    assert response.status_code == 400
+
+
+async def test_allowed_updates_filter(sb: RunningSandbox, bot: Bot) -> None:
+    await sb.client.say(USER, "text")
+    await sb.client.post_update({"message_reaction": {"chat": {"id": USER, "type": "private"}}})
+    assert [u.message.text for u in await bot.get_updates()] == ["text"]  # reactions are opt-in
+    kinds = [u.message_reaction is not None for u in await bot.get_updates(allowed_updates=["message_reaction"])]
+    assert kinds == [True]
+
+
+async def test_webhook_blocks_get_updates(sb: RunningSandbox, bot: Bot) -> None:
+    assert await bot.set_webhook("http://127.0.0.1:9/hook")
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates()
+    info = await bot.get_webhook_info()
+    assert info.url == "http://127.0.0.1:9/hook"
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert await bot.get_updates() == ()
+
+
+async def test_wait_for_times_out_clearly(sb: RunningSandbox) -> None:
+    with pytest.raises(TimeoutError, match="still false"):
+        await sb.state.wait_for(lambda: False, timeout=0.05)
