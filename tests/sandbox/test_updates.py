@@ -54,7 +54,8 @@ async def test_long_poll_times_out_empty(sb: RunningSandbox, bot: Bot) -> None:
 async def test_concurrent_get_updates_terminates_the_first(sb: RunningSandbox, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=20))
     await sb.state.wait_for(lambda: sb.state.poll_seq == 1)
-    assert await bot.get_updates() == ()
+    async with Bot(bot.token, base_url=sb.bot_base_url) as second_instance:
+        assert await second_instance.get_updates() == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await first
     call = next(c for c in await sb.client.calls() if c["status"] == 409)
@@ -96,7 +97,9 @@ async def test_raw_updates_keep_their_ids_and_later_ids_continue(sb: RunningSand
     weird = await sb.client.post_update({"edited_channel_post": {"weird": True}})
     assert weird["update_id"] == 501
     assert (await sb.client.say(USER, "after"))["update_id"] == 502
-    assert [u.update_id for u in await bot.get_updates()] == [500, 501, 502]
+    raw = (await sb.client.http.post(f"{sb.bot_base_url}{bot.token}/getUpdates")).json()
+    assert [u["update_id"] for u in raw["result"]] == [500, 501, 502]
+    assert raw["result"][1] == weird  # delivered as given
     await bot.send_message(USER, "the raw update made this chat known")
     response = await sb.client.http.post("/sandbox/updates", json=[1, 2])
     assert response.status_code == 400
@@ -104,7 +107,10 @@ async def test_raw_updates_keep_their_ids_and_later_ids_continue(sb: RunningSand
 
 async def test_allowed_updates_filter(sb: RunningSandbox, bot: Bot) -> None:
     await sb.client.say(USER, "text")
-    await sb.client.post_update({"message_reaction": {"chat": {"id": USER, "type": "private"}}})
+    await sb.client.post_update({"message_reaction": {
+        "chat": {"id": USER, "type": "private"}, "message_id": 1, "date": 0,
+        "user": {"id": USER, "is_bot": False, "first_name": "A"},
+        "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": "👍"}]}})
     assert [u.message.text for u in await bot.get_updates()] == ["text"]  # reactions are opt-in
     kinds = [u.message_reaction is not None for u in await bot.get_updates(allowed_updates=["message_reaction"])]
     assert kinds == [True]
