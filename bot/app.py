@@ -18,7 +18,7 @@ from bot.messages import Messages
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.migrate import upgrade
-from bot.telegram.application import build_application
+from bot.telegram.application import announce, build_application
 from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")
@@ -60,6 +60,7 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with app:
+        await announce(app)
         await app.start()
         if settings.telegram.mode == "webhook":
             secret = settings.telegram.webhook_secret

@@ -137,6 +137,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run a whole simulated programme offline and print what happened."""
     from bot.demo import run_demo
 
+    logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(run_demo(weeks=args.weeks, people=args.people, progress=not args.quiet))
 
 

@@ -37,7 +37,7 @@ from bot.sandbox.limits import Limits
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
 from bot.store.db import Database
-from bot.telegram.application import build_application
+from bot.telegram.application import announce, build_application
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026
@@ -127,6 +127,7 @@ class Harness:
         assert isinstance(app, TrackingApplication)
         self.app = app
         await app.initialize()
+        await announce(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)

@@ -39,7 +39,7 @@ def build_application(
     """A ready-to-initialise Application wired to ``services``."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder().token(token).base_url(base_url).context_types(CONTEXT_TYPES)
-        .application_class(application_class).post_init(_announce)
+        .application_class(application_class)
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
         .get_updates_read_timeout(40)
     )
@@ -68,8 +68,8 @@ def add_handlers(app: BotApplication) -> None:
     app.add_error_handler(on_error)
 
 
-async def _announce(app: BotApplication) -> None:
-    """After connecting: learn the bot's username and register its commands."""
+async def announce(app: BotApplication) -> None:
+    """Once initialised: learn the bot's username and register its commands."""
     services: Services = app.bot_data[SERVICES_KEY]
     services.bot_username = app.bot.username
     for language, commands in COMMANDS.items():

@@ -26,6 +26,7 @@ async def test_worker_links_invites_and_person_joins(harness: Harness) -> None:
     token = await h.invite(WORKER, "Alex <b>Smith</b>")
     worker_chat = h.messages(WORKER)
     assert "Invite for Alex <b>Smith</b>" in worker_chat[-2]["text"]  # shown literally, never as markup
+    assert "https://t.me/checkin_sandbox_bot?start=" in worker_chat[-2]["text"]
     assert worker_chat[-1].get("photo"), "the QR code is sent as a photo"
 
     await h.say(PERSON, f"/start {token}")
