@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -20,6 +19,7 @@ from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
+from bot.telegram.transport import build_bot
 from bot.telegram.handlers import checkin, fallback, help, onboarding, start, workers
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -37,16 +37,10 @@ def build_application(
     application_class: type[Application[Any, Any, Any, Any, Any, Any]] = Application,
 ) -> BotApplication:
     """A ready-to-initialise Application wired to ``services``."""
+    bot = build_bot(token, base_url, rate_limit=rate_limit)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        ApplicationBuilder().token(token).base_url(base_url).context_types(CONTEXT_TYPES)
-        .application_class(application_class)
-        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
-        .get_updates_read_timeout(40)
+        ApplicationBuilder().bot(bot).context_types(CONTEXT_TYPES).application_class(application_class)
     )
-    if not base_url.startswith("https://api.telegram.org"):
-        builder = builder.base_file_url(base_url.removesuffix("/bot") + "/file/bot")
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app: BotApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
     add_handlers(app)

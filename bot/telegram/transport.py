@@ -1,0 +1,56 @@
+"""The bot's connection to the Bot API: HTTP pools, rate limiting, and tolerance of malformed updates."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+log = logging.getLogger("bot.telegram")
+
+
+def _parses(bot: ExtBot[Any], raw: Any) -> bool:
+    try:
+        return Update.de_json(raw, bot) is not None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+
+
+class TolerantBot(ExtBot[Any]):
+    """An ExtBot that replaces updates it cannot parse with empty ones, instead of failing the whole batch.
+
+    python-telegram-bot parses a getUpdates batch in one go; one malformed update makes it fail, log the
+    raw batch (people's messages included) and fetch the same batch again, forever. Here a malformed
+    update becomes a bare ``{"update_id": N}``, so the offset moves past it and nothing is logged but its id.
+    """
+
+    async def _do_post(self, endpoint: str, data: Any, **kwargs: Any) -> Any:
+        result = await super()._do_post(endpoint, data, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        cleaned: list[Any] = []
+        for raw in result:
+            if _parses(self, raw):
+                cleaned.append(raw)
+                continue
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            log.warning("skipped a malformed update (update_id %s)", update_id)
+            if isinstance(update_id, int):
+                cleaned.append({"update_id": update_id})
+        return cleaned
+
+
+def build_bot(token: str, base_url: str, *, rate_limit: bool) -> TolerantBot:
+    """A bot with its own connection pools for sending and for long polling."""
+    request = HTTPXRequest(connection_pool_size=32, connect_timeout=10, read_timeout=15, write_timeout=15,
+                           pool_timeout=5)
+    polling = HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40, write_timeout=15)
+    file_url = base_url.removesuffix("/bot") + "/file/bot" if "api.telegram.org" not in base_url else None
+    return TolerantBot(
+        token, base_url=base_url, base_file_url=file_url or "https://api.telegram.org/file/bot",
+        request=request, get_updates_request=polling,
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+    )
