@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -260,5 +259,5 @@ class SandboxState:
     # -- log ----------------------------------------------------------------------------------------------
     def log_call(self, method: str, params: dict[str, Any], status: int) -> None:
         """Append a bot-side call to the calls log."""
-        self.calls.append({"method": method, "params": params, "status": status, "time": time.time()})
+        self.calls.append({"method": method, "params": params, "status": status})
         self.touch()
