@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.core.schedule import next_weekly, parse_hhmm
-from bot.store.db import Database
 from bot.escalations import raise_escalation
+from bot.store.db import Database
 from bot.store.models import Answer, CheckIn, Person
 
 LIVE = ("scheduled", "open")
@@ -68,7 +68,7 @@ async def claim(db: Database, flows: Mapping[str, Flow], checkin_id: int, now: d
         flow = flows[checkin.flow_id]
         context = flow_context(person)
         state, effects = engine.start(flow, context)
-        claimed = await session.execute(
+        claimed: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
             update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == "scheduled").values(
                 status="open", sent_at=now, closes_at=now + timedelta(hours=open_hours),
                 attempts=CheckIn.attempts + 1, state=state.to_dict(),
@@ -136,7 +136,7 @@ async def answer(db: Database, flows: Mapping[str, Flow], user_id: int, checkin_
         if event is None:
             return Answered("stale", person.locale, flow, context, (), state.step_id or "", checkin.id)
         new_state, effects = engine.handle(flow, state, event, context)
-        if new_state == state and not effects:
+        if new_state == state and all(isinstance(effect, engine.Ignored) for effect in effects):
             return Answered("stale", person.locale, flow, context, (), state.step_id or "", checkin.id)
         await _store_effects(session, checkin, person, effects, now)
         checkin.state = new_state.to_dict()

@@ -22,6 +22,7 @@ import re
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import text
@@ -112,9 +113,10 @@ class Harness:
         await self.start_bot()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
         await self.stop_bot()
-        await self.sandbox.__aexit__(*exc)
+        await self.sandbox.__aexit__(exc_type, exc, tb)
         if self._tmp is not None:
             self._tmp.cleanup()
 
@@ -166,11 +168,13 @@ class Harness:
     async def press(self, user_id: int, message_id: int, data: str) -> dict[str, Any]:
         """Tap a button with ``data`` on a message; returns once the bot has handled it."""
         result = await self.sandbox.client.press(user_id, message_id, data)
-        return await self._delivered(result["update"])
+        update: dict[str, Any] = result["update"]
+        return await self._delivered(update)
 
     def messages(self, chat_id: int) -> list[dict[str, Any]]:
         """What the bot shows in ``chat_id`` now, oldest first."""
-        return self.sandbox.state.chat_messages(chat_id)
+        messages: list[dict[str, Any]] = self.sandbox.state.chat_messages(chat_id)
+        return messages
 
     def texts(self, chat_id: int) -> list[str]:
         """The text (or caption) of every message shown in ``chat_id``."""
@@ -179,14 +183,15 @@ class Harness:
     @staticmethod
     def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
         """The inline buttons of a message, row by row flattened."""
-        markup = message.get("reply_markup") or {}
+        markup: dict[str, Any] = message.get("reply_markup") or {}
         return [b for row in markup.get("inline_keyboard", []) for b in row]
 
     def open_question(self, chat_id: int) -> dict[str, Any]:
         """The newest message in the chat that still has buttons."""
-        for message in reversed(self.messages(chat_id)):
+        shown = self.messages(chat_id)
+        for message in reversed(shown):
             if self.buttons(message):
-                return message
+                return dict(message)
         raise AssertionError(f"no message with buttons in chat {chat_id}: {self.texts(chat_id)[-3:]}")
 
     async def tap(self, user_id: int, label: str, message: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
-from bot.telegram.transport import build_bot
 from bot.telegram.handlers import checkin, fallback, help, onboarding, start, workers
+from bot.telegram.transport import build_bot
 
 PRIVATE = filters.ChatType.PRIVATE
 MEDIA = (
@@ -29,6 +29,7 @@ MEDIA = (
 )
 COMMANDS = {
     "en": [BotCommand("help", "What this is and how to get help"), BotCommand("start", "Start or carry on joining")],
+    "cy": [BotCommand("help", "Beth yw hwn a sut i gael help"), BotCommand("start", "Dechrau neu barhau i ymuno")],
 }
 
 

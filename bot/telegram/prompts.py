@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
+from bot.flowfiles import text_locale
 from bot.services import Services
 from bot.telegram import keyboards
 
@@ -34,14 +35,9 @@ def step_at(flow: Flow, index: int) -> str | None:
     return ids[index] if 0 <= index < len(ids) else None
 
 
-def _locale_for(locale: str, validated: bool) -> str:
-    # Validated measures are shown exactly as published; without an official translation, in English.
-    return "en" if validated else locale
-
-
 def _question(s: Services, locale: str, checkin_id: int, flow: Flow, ask: Any,
               context: Mapping[str, str]) -> Outgoing:
-    loc = _locale_for(locale, ask.validated)
+    loc = text_locale(locale, ask.validated)
     index = step_index(flow, ask.step_id)
     labels = [s.text(loc, option.label, **context) for option in ask.options]
     buttons = [(label, keyboards.checkin_data(checkin_id, index, str(i))) for i, label in enumerate(labels)]
@@ -58,9 +54,7 @@ def render(s: Services, locale: str, checkin_id: int, flow: Flow, effects: Seque
     out: list[Outgoing] = []
     flow_said_goodbye = any(isinstance(effect, engine.Say) for effect in effects)
     for effect in effects:
-        if isinstance(effect, engine.Say):
-            out.append(Outgoing(s.text(locale, effect.text_key, **context)))
-        elif isinstance(effect, engine.Nudge):
+        if isinstance(effect, engine.Say | engine.Nudge):
             out.append(Outgoing(s.text(locale, effect.text_key, **context)))
         elif isinstance(effect, engine.Ask):
             out.append(_question(s, locale, checkin_id, flow, effect, context))
@@ -76,5 +70,5 @@ def chosen_label(s: Services, locale: str, flow: Flow, step_id: str, choice: str
         return s.text(locale, "ui.skipped")
     step = flow.steps[step_id]
     option = step.options[int(choice)]
-    label = s.text(_locale_for(locale, step.validated), option.label, **context)
+    label = s.text(text_locale(locale, step.validated), option.label, **context)
     return s.text(locale, "ui.chosen", answer=label)

@@ -11,8 +11,8 @@ from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.telegram import edits, keyboards, prompts
 from bot.telegram.context import BotContext
-from bot.telegram.send import send_html
 from bot.telegram.handlers.fallback import reply_to_text
+from bot.telegram.send import send_html
 
 
 def _tap_event(step_id: str | None, choice: str) -> Any:
