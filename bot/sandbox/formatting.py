@@ -204,7 +204,7 @@ def parse_markdown(source: str, v2: bool = True) -> tuple[str, list[Entity]]:
         out.add(ch)
         i += 1
     if stack:
-        mark, kind, _, at = stack[-1]
+        _, kind, _, at = stack[-1]
         raise ParseError(f"Can't find end of {_title(kind)} entity at byte offset {at}" if v2
                          else f"Can't find end of the entity starting at byte offset {at}")
     if link is not None:

@@ -123,6 +123,11 @@ async def get_webhook_info(ctx: SandboxContext, p: dict[str, Any]) -> Any:
     return info
 
 
+def _config_changed(state: SandboxState, version: int) -> Callable[[], bool]:
+    """A predicate: the webhook was reconfigured (or the emulator is closing)."""
+    return lambda: state.closing or state.webhook.version != version
+
+
 async def deliver_webhooks(state: SandboxState, client: httpx.AsyncClient) -> None:
     """Forever: POST queued updates, in order, to the webhook; retry with backoff on failure."""
     backoff = 0.0
@@ -155,8 +160,7 @@ async def deliver_webhooks(state: SandboxState, client: httpx.AsyncClient) -> No
         state.touch()
         backoff = min(max(backoff * 2, 0.25), 10.0)
         with contextlib.suppress(TimeoutError):
-            await state.wait_for(lambda v=version: state.closing or state.webhook.version != v,
-                                 timeout=backoff)
+            await state.wait_for(_config_changed(state, version), timeout=backoff)
 
 
 METHODS: dict[str, Handler] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from typing import Any
@@ -119,7 +120,7 @@ def new_message(ctx: SandboxContext, chat: dict[str, Any], content: dict[str, An
         msg["reply_markup"] = markup
     state.messages.setdefault(chat["id"], []).append(msg)
     state.touch()
-    return json.loads(json.dumps(msg))
+    return copy.deepcopy(msg)
 
 
 def target_message(ctx: SandboxContext, p: dict[str, Any], verb: str) -> dict[str, Any]:
