@@ -7,7 +7,6 @@ moves an hour at a time while simulated people with different habits answer (or 
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select

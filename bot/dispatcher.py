@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 from sqlalchemy import select, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -34,6 +35,15 @@ class TickReport:
     failed: int = 0
     unknown: int = 0
     people_sent: list[int] = field(default_factory=list)
+
+
+def certainly_unsent(exc: NetworkError) -> bool:
+    """Whether a failed send certainly did not reach Telegram (so sending again cannot duplicate it)."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    # No transport error underneath: Telegram answered with a server error (5xx), so nothing was sent.
+    return cause is None and not isinstance(exc, TimedOut)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -97,14 +107,14 @@ class Dispatcher:
             return
         except RetryAfter as exc:
             report.deferred += 1
-            await checkins.requeue(s.db, checkin_id, now + _seconds(exc.retry_after))
+            await checkins.requeue(s.db, checkin_id, now + retry_delay(exc))
             return
-        except TimedOut:
-            # Telegram has no idempotency key: the message may have arrived, so it is not sent again.
-            report.unknown += 1
-            log.warning("check-in %s: send timed out; outcome unknown, not repeated", checkin_id)
-            return
-        except NetworkError:
+        except NetworkError as exc:
+            if not certainly_unsent(exc):
+                # Telegram has no idempotency key: the message may have arrived, so it is not sent again.
+                report.unknown += 1
+                log.warning("check-in %s: send outcome unknown (%s); not repeated", checkin_id, type(exc).__name__)
+                return
             report.deferred += 1
             await checkins.requeue(s.db, checkin_id, now + backoff(opened.attempts))
             return
@@ -140,5 +150,7 @@ class Dispatcher:
                 log.warning("could not tell worker about unreachable person %s", person_id)
 
 
-def _seconds(value: int | timedelta) -> timedelta:
+def retry_delay(exc: RetryAfter) -> timedelta:
+    """Telegram's retry_after as a timedelta (python-telegram-bot is moving it from seconds to timedelta)."""
+    value = exc.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=value)

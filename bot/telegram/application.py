@@ -27,10 +27,7 @@ MEDIA = (
     filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
     | filters.Document.ALL | filters.LOCATION | filters.CONTACT | filters.ANIMATION | filters.POLL
 )
-COMMANDS = {
-    "en": [BotCommand("help", "What this is and how to get help"), BotCommand("start", "Start or carry on joining")],
-    "cy": [BotCommand("help", "Beth yw hwn a sut i gael help"), BotCommand("start", "Dechrau neu barhau i ymuno")],
-}
+COMMANDS = ("help", "start")
 
 
 def build_application(
@@ -67,5 +64,6 @@ async def announce(app: BotApplication) -> None:
     """Once initialised: learn the bot's username and register its commands."""
     services: Services = app.bot_data[SERVICES_KEY]
     services.bot_username = app.bot.username
-    for language, commands in COMMANDS.items():
-        await app.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+    for locale in services.messages.locales:
+        commands = [BotCommand(name, services.text(locale, f"commands.{name}")) for name in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.store.models import AuditEvent, Person
@@ -67,3 +68,13 @@ async def test_help_gives_crisis_numbers_to_anyone(harness: Harness) -> None:
     h = harness
     await h.say(STRANGER, "/help")
     assert "116 123" in h.texts(STRANGER)[-1] and "SHOUT to 85258" in h.texts(STRANGER)[-1]
+
+
+async def test_malformed_update_is_skipped_and_the_bot_carries_on(harness: Harness,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    h = harness
+    odd = await h.sandbox.client.post_update({"edited_channel_post": {"weird": True, "text": "secret words"}})
+    await h.say(STRANGER, "/help")
+    assert "116 123" in h.texts(STRANGER)[-1]
+    assert h.app is not None and odd["update_id"] in h.app.processed
+    assert "secret words" not in caplog.text
