@@ -31,9 +31,12 @@ def _int(p: dict[str, Any], name: str, default: int) -> int:
     value = p.get(name, default)
     if value is None or value == "":
         return default
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise bad_request(f'field "{name}" must be of type Integer')
-    return value
+    return int(value)
 
 
 def _available(state: SandboxState, allowed: list[str] | None) -> list[PendingUpdate]:
