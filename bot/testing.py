@@ -92,11 +92,12 @@ class Harness:
     """A running bot, its sandbox and its simulated clock (see the module docstring)."""
 
     def __init__(self, database_url: str | None = None, start: datetime = START,
-                 limits: Limits | None = None, **settings: Any) -> None:
+                 limits: Limits | None = None, rate_limit: bool = False, **settings: Any) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.database_url = database_url
         self.clock = SimClock(start)
         self.limits = limits or Limits.unlimited()
+        self.rate_limit = rate_limit
         self.settings_overrides = settings
         self.sandbox = RunningSandbox(limits=self.limits)
         self.app: TrackingApplication | None = None
@@ -124,7 +125,7 @@ class Harness:
     async def start_bot(self) -> None:
         """Build services and the Application, and start long polling (as ``checkin-bot run`` does)."""
         self.services = await build_services(self.settings, self.clock)
-        app = build_application(self.services, TOKEN, self.sandbox.bot_base_url, rate_limit=False,
+        app = build_application(self.services, TOKEN, self.sandbox.bot_base_url, rate_limit=self.rate_limit,
                                 application_class=TrackingApplication)
         assert isinstance(app, TrackingApplication)
         self.app = app
