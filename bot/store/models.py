@@ -85,8 +85,15 @@ class Person(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     checkin_day: Mapped[int] = mapped_column(Integer, default=0)
     checkin_time: Mapped[str] = mapped_column(String(5), default="10:00")
+    frequency: Mapped[str] = mapped_column(String(12), default="weekly", server_default="weekly")
+    paused_until: Mapped[datetime | None]
+    status_before_pause: Mapped[str | None] = mapped_column(String(20))
+    goal: Mapped[str | None] = mapped_column(String(300))
+    activity: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     joined_at: Mapped[datetime | None]
+    support_ended_at: Mapped[datetime | None]
+    stopped_at: Mapped[datetime | None]
     worker: Mapped[Worker] = relationship(lazy="joined")
 
 
@@ -129,6 +136,8 @@ class CheckIn(Base):
     closed_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     state: Mapped[dict[str, Any] | None]
+    context: Mapped[dict[str, Any] | None]
+    reminded_at: Mapped[datetime | None]
 
 
 class Answer(Base):
@@ -142,6 +151,36 @@ class Answer(Base):
     value: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
+
+
+class Score(Base):
+    """One administration of a validated instrument, with when and why it was asked."""
+
+    __tablename__ = "scores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(40))
+    total: Mapped[int | None] = mapped_column(Integer)
+    items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    occasion: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    """A session between the person and their link worker ("between sessions" means between these)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_status_at", "status", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="booked")
+    reminded_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
 
 
 class Escalation(Base):
