@@ -15,6 +15,7 @@ from bot.config import Settings, require_token
 from bot.dispatcher import Dispatcher
 from bot.flowfiles import load_flows
 from bot.messages import Messages
+from bot.programme import rules_from
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.migrate import upgrade
@@ -36,7 +37,8 @@ async def build_services(settings: Settings, clock: Clock, db: Database | None =
     messages, flows = load_content(settings)
     db = db or Database.from_url(settings.database.url)
     await upgrade(db)
-    return Services(settings=settings, db=db, messages=messages, flows=flows, clock=clock)
+    return Services(settings=settings, db=db, messages=messages, flows=flows, clock=clock,
+                    programme=rules_from(settings))
 
 
 def build_scheduler(dispatcher: Dispatcher, settings: Settings) -> AsyncIOScheduler:

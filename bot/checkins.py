@@ -12,31 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
-from bot.core.schedule import next_weekly, parse_hhmm
+from bot.core.programme import Rules
 from bot.escalations import raise_escalation
 from bot.store.db import Database
-from bot.store.models import Answer, CheckIn, Person
-
-LIVE = ("scheduled", "open")
-RECURRING_FLOW = "weekly"
+from bot.programme import replan
+from bot.store.models import Answer, CheckIn, Person, Score
 
 
-async def schedule_next(session: AsyncSession, person: Person, now: datetime) -> CheckIn | None:
-    """Add the person's next weekly check-in, unless one is already waiting or open."""
-    waiting = await session.execute(
-        select(CheckIn.id).where(CheckIn.person_id == person.id, CheckIn.status.in_(LIVE)).limit(1)
-    )
-    if waiting.first() is not None:
-        return None
-    due = next_weekly(now, person.checkin_day, parse_hhmm(person.checkin_time), person.timezone)
-    checkin = CheckIn(person_id=person.id, flow_id=RECURRING_FLOW, status="scheduled", due_at=due)
-    session.add(checkin)
-    return checkin
 
+def flow_context(person: Person, checkin: CheckIn) -> dict[str, str]:
+    """What a flow may know (``only_if`` and templates): the goal, the activity, the follow-up milestone.
 
-def flow_context(person: Person) -> dict[str, str]:
-    """What a flow may know about the person (used by ``only_if`` and templates)."""
-    return {}
+    Unset values are empty strings, which conditions treat as "no value".
+    """
+    extra = {key: str(value) for key, value in (checkin.context or {}).items() if key != "occasion"}
+    return {"goal": person.goal or "", "activity": person.activity or "", "milestone": "",
+            "with_measures": "no", **extra}
 
 
 @dataclass(frozen=True)
@@ -66,7 +57,11 @@ async def claim(db: Database, flows: Mapping[str, Flow], checkin_id: int, now: d
                                   .values(status="cancelled", closed_at=now))
             return None
         flow = flows[checkin.flow_id]
-        context = flow_context(person)
+        busy = await session.execute(select(CheckIn.id).where(
+            CheckIn.person_id == person.id, CheckIn.status == "open").limit(1))
+        if busy.first() is not None:
+            return None  # a check-in that falls due while another is open waits for it to close
+        context = flow_context(person, checkin)
         state, effects = engine.start(flow, context)
         claimed: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
             update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.status == "scheduled").values(
@@ -110,7 +105,7 @@ class Answered:
     checkin_id: int = 0
 
 
-async def answer(db: Database, flows: Mapping[str, Flow], user_id: int, checkin_id: int | None,
+async def answer(db: Database, flows: Mapping[str, Flow], rules: Rules, user_id: int, checkin_id: int | None,
                  event_for: Any, now: datetime) -> Answered:
     """Apply one event to a person's check-in (their open one if ``checkin_id`` is None) and commit it.
 
@@ -130,7 +125,7 @@ async def answer(db: Database, flows: Mapping[str, Flow], user_id: int, checkin_
         if checkin.status != "open" or checkin.state is None:
             return Answered("closed", person.locale)
         flow = flows[checkin.flow_id]
-        context = flow_context(person)
+        context = flow_context(person, checkin)
         state = engine.FlowState.from_dict(checkin.state)
         event = event_for(flow, state)
         if event is None:
@@ -144,7 +139,7 @@ async def answer(db: Database, flows: Mapping[str, Flow], user_id: int, checkin_
             checkin.status = "answered"
             checkin.closed_at = now
             await session.flush()
-            await schedule_next(session, person, now)
+            await replan(session, person, now, rules)
         return Answered("recorded", person.locale, flow, context, effects, state.step_id or "", checkin.id)
 
 
@@ -155,6 +150,11 @@ async def _store_effects(session: AsyncSession, checkin: CheckIn, person: Person
             value = None if effect.value is None else str(effect.value)
             session.add(Answer(checkin_id=checkin.id, result=effect.result, value=value,
                                text=effect.raw_text, recorded_at=now))
+        elif isinstance(effect, engine.Scored):
+            session.add(Score(person_id=person.id, checkin_id=checkin.id, instrument=effect.instrument,
+                              name=effect.name, total=effect.total, items=dict(effect.items),
+                              occasion=str((checkin.context or {}).get("occasion", checkin.flow_id)),
+                              recorded_at=now))
         elif isinstance(effect, engine.Escalate):
             await raise_escalation(session, person, effect.kind,
                                    {"rule": effect.rule, "checkin": checkin.id}, now)

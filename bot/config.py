@@ -130,6 +130,35 @@ class CheckinSettings(Section):
         return value.lower()
 
 
+class MilestoneSettings(Section):
+    """One follow-up check-in after support ends."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,12}$")
+    days: int = Field(ge=1, le=3650)
+    measures: bool = False
+
+
+class ProgrammeSettings(Section):
+    """When check-ins run: baseline, reminders, quiet hours, the weekly cap and follow-up milestones."""
+
+    baseline: bool = True
+    reminder_after_hours: int = Field(default=24, ge=1, le=24 * 7)
+    quiet_hours: tuple[time, time] = (time(21, 0), time(8, 0))
+    max_prompts_per_week: int = Field(default=3, ge=1, le=21)
+    session_guard_hours: int = Field(default=36, ge=0, le=24 * 7)
+    milestones: list[MilestoneSettings] = Field(default_factory=lambda: [
+        MilestoneSettings(name="2w", days=14), MilestoneSettings(name="1m", days=30),
+        MilestoneSettings(name="3m", days=91, measures=True), MilestoneSettings(name="6m", days=182, measures=True),
+    ])
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProgrammeSettings:
+        days = [m.days for m in self.milestones]
+        if days != sorted(days) or len(set(days)) != len(days):
+            raise ValueError("milestones must be in increasing order of days")
+        return self
+
+
 class SchedulerSettings(Section):
     """How often the periodic jobs run."""
 
@@ -146,6 +175,7 @@ class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     enrolment: EnrolmentSettings = EnrolmentSettings()
     checkins: CheckinSettings = CheckinSettings()
+    programme: ProgrammeSettings = ProgrammeSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
 
     def bot_token(self) -> str:

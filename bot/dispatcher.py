@@ -16,6 +16,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot import checkins
 from bot.escalations import raise_escalation
+from bot.programme import replan, resume_finished_pauses
+from bot.reminders import remind
 from bot.services import Services
 from bot.store.models import CheckIn, Person
 from bot.telegram import prompts
@@ -34,6 +36,7 @@ class TickReport:
     unreachable: int = 0
     failed: int = 0
     unknown: int = 0
+    reminded: int = 0
     people_sent: list[int] = field(default_factory=list)
 
 
@@ -59,9 +62,12 @@ class Dispatcher:
         self.bot = bot
 
     async def tick(self) -> TickReport:
-        """Run one pass: expire, then send everything due now."""
+        """Run one pass: end finished pauses, expire, remind, then send everything due now."""
         now = self.services.clock.now()
+        async with self.services.db.session() as session:
+            await resume_finished_pauses(session, now, self.services.programme)
         report = TickReport(expired=await self.expire(now))
+        report.reminded = await remind(self.services, self.bot, now)
         for checkin_id in await self._due(now):
             await self._send(checkin_id, now, report)
         return report
@@ -86,7 +92,7 @@ class Dispatcher:
                 checkin.status = "expired"
                 checkin.closed_at = now
                 await session.flush()
-                await checkins.schedule_next(session, person, now)
+                await replan(session, person, now, self.services.programme)
             return len(rows)
 
     async def _send(self, checkin_id: int, now: datetime, report: TickReport) -> None:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.checkins import schedule_next
 from bot.config import Settings
 from bot.core import onboarding
 from bot.enrolment import person_for_user, record_consent
+from bot.programme import replan, rules_from
 from bot.store.db import Database
 from bot.store.models import AuditEvent, Person
 
@@ -60,7 +60,8 @@ async def apply_answer(
             person.joined_at = now
             session.add(AuditEvent(at=now, actor=f"person:{person.id}", action="joined",
                                    worker_id=person.worker_id, person_id=person.id))
-            await schedule_next(session, person, now)
+            await session.flush()
+            await replan(session, person, now, rules_from(settings))
             result = "finished"
         worker = person.worker
         return Applied(result, person, worker.telegram_user_id, worker.name)

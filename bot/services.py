@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import DAYS, Settings
+from bot.core.programme import Rules
 from bot.messages import Messages
 from bot.store.db import Database
 
@@ -21,6 +22,7 @@ class Services:
     messages: Messages
     flows: Mapping[str, Any]
     clock: Clock
+    programme: Rules
     bot_username: str = field(default="")
 
     @property

@@ -79,10 +79,14 @@ async def reset_postgres(url: str) -> None:
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
-    """Settings for a harness: the given database, shipped content, no rate limiting in the bot."""
+    """Settings for a harness: the given database, shipped content, no rate limiting in the bot.
+
+    The baseline check-in is off unless asked for (``programme={"baseline": True}``), so a test about
+    the weekly check-in starts with it; the full programme is exercised by its own tests and the demo.
+    """
     data: dict[str, Any] = {"service": {"name": "Riverside Link Service"},
                             "telegram": {"token": TOKEN, "rate_limit": False},
-                            "database": {"url": database_url}}
+                            "database": {"url": database_url}, "programme": {"baseline": False}}
     for section, values in overrides.items():
         data.setdefault(section, {}).update(values)
     return parse_settings(data, source="(test)")

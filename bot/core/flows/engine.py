@@ -323,3 +323,11 @@ def _emit_score(flow: Flow, score: Score, results: Mapping[str, Value | None], e
                 "flow": flow.id, "score": score.name, "instrument": score.instrument, "total": total,
                 "items": items,
             }))
+
+
+def current_ask(flow: Flow, state: FlowState) -> Ask | None:
+    """The question the person is on (to ask again in a reminder), or None once the flow is finished."""
+    if state.done or state.step_id is None or state.step_id not in flow.steps:
+        return None
+    step = flow.steps[state.step_id]
+    return None if step.say else _ask(step)

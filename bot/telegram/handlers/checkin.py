@@ -41,7 +41,7 @@ async def answer(update: Update, context: BotContext) -> None:
     def event_for(flow: Flow, state: engine.FlowState) -> Any:
         return _tap_event(prompts.step_at(flow, index), choice)(flow, state)
 
-    done = await checkins.answer(s.db, s.flows, query.from_user.id, checkin_id, event_for, s.clock.now())
+    done = await checkins.answer(s.db, s.flows, s.programme, query.from_user.id, checkin_id, event_for, s.clock.now())
     if done.outcome == "not_found":
         await query.answer(s.text("en", "common.unknown_button"))
         await edits.drop_keyboard(query)
@@ -71,7 +71,7 @@ async def typed(update: Update, context: BotContext) -> None:
     def event_for(flow: Flow, state: engine.FlowState) -> Any:
         return None if state.step_id is None else engine.Typed(state.step_id, text)
 
-    done = await checkins.answer(s.db, s.flows, user.id, None, event_for, s.clock.now())
+    done = await checkins.answer(s.db, s.flows, s.programme, user.id, None, event_for, s.clock.now())
     if done.outcome != "recorded":
         await reply_to_text(update, context)
         return
