@@ -180,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--name", required=True, help="the person's name, as the worker knows them")
     inv.add_argument("--qr", help="write the QR code PNG here")
     demo = command("demo", cmd_demo, "run a simulated programme offline", config=False)
-    demo.add_argument("--weeks", type=int, default=4)
+    demo.add_argument("--weeks", type=int, default=12, help="weeks of support before follow-up")
     demo.add_argument("--people", type=int, default=5)
     demo.add_argument("--quiet", action="store_true")
     box = command("sandbox", cmd_sandbox, "serve the Telegram Bot API emulator", config=False)

@@ -76,11 +76,14 @@ async def replan(session: AsyncSession, person: Person, now: datetime, rules: Ru
 
 
 async def discharge(session: AsyncSession, person: Person, now: datetime, rules: Rules) -> CheckIn | None:
-    """End support: the person moves to follow-up (end-of-support check-in, then the milestones)."""
+    """End support: the person moves to follow-up (end-of-support check-in, then the milestones).
+
+    Someone paused, stopped or unreachable keeps that status; follow-up begins if and when they return.
+    """
     person.support_ended_at = now
     if person.status == "paused":
         person.status_before_pause = "followup"
-    elif person.status in ("active", "unreachable"):
+    elif person.status == "active":
         person.status = "followup"
     session.add(AuditEvent(at=now, actor=f"worker:{person.worker_id}", action="discharged",
                            worker_id=person.worker_id, person_id=person.id))

@@ -20,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from telegram import Update
 from telegram.ext import Application
 
@@ -35,9 +36,11 @@ from bot.clock import SimClock
 from bot.config import Settings, parse_settings
 from bot.dispatcher import Dispatcher, TickReport
 from bot.sandbox.limits import Limits
+from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
 from bot.store.db import Database
+from bot.store.models import CheckIn, Person
 from bot.telegram.application import announce, build_application
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
@@ -245,6 +248,33 @@ class Harness:
         """Run one dispatch pass at the simulated time."""
         assert self.services is not None and self.app is not None
         return await Dispatcher(self.services, self.app.bot).tick()
+
+    async def next_wake(self, until: datetime, people: Sequence[SimPerson] = ()) -> datetime:
+        """The next moment anything can happen: a check-in due, a reminder, an expiry, a pause ending,
+        or a simulated person ready to tap (never later than ``until``, always after now)."""
+        assert self.services is not None
+        now, rules = self.clock.now(), self.services.programme
+        async with self.services.db.session() as session:
+            moments: list[datetime | None] = [
+                await session.scalar(select(func.min(CheckIn.due_at)).where(CheckIn.status == "scheduled")),
+                await session.scalar(select(func.min(CheckIn.closes_at)).where(CheckIn.status == "open")),
+                await session.scalar(select(func.min(Person.paused_until)).where(Person.status == "paused")),
+            ]
+            sent = await session.scalar(select(func.min(CheckIn.sent_at)).where(
+                CheckIn.status == "open", CheckIn.reminded_at.is_(None)))
+        moments.append(None if sent is None else sent + timedelta(hours=rules.reminder_after_hours))
+        moments.extend(person.next_action(self, now) for person in people)
+        future = [m if m > now else now + timedelta(hours=1) for m in moments if m is not None]
+        return min([*future, until])
+
+    async def run_until(self, until: datetime, people: Sequence[SimPerson] = ()) -> None:
+        """Live until ``until``: the clock jumps from one event to the next, the dispatcher ticks at
+        each, and simulated ``people`` answer when their habits say so."""
+        while self.clock.now() < until:
+            self.clock.set(max(await self.next_wake(until, people), self.clock.now() + timedelta(minutes=1)))
+            await self.tick()
+            for person in people:
+                await person.act(self, self.clock.now())
 
     async def advance(self, step: timedelta | None = None, **kwargs: float) -> TickReport:
         """Move the simulated clock forward (``advance(days=7)``) and run a dispatch pass."""
