@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import checkin, fallback, help, onboarding, start, workers
+from bot.telegram.handlers import checkin, controls, fallback, help, onboarding, start, workers
 from bot.telegram.transport import build_bot
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -27,7 +27,7 @@ MEDIA = (
     filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
     | filters.Document.ALL | filters.LOCATION | filters.CONTACT | filters.ANIMATION | filters.POLL
 )
-COMMANDS = ("help", "start")
+COMMANDS = ("help", "start", "time", "pause", "resume", "language", "stop")
 
 
 def build_application(
@@ -51,9 +51,16 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", help.show_help, filters=PRIVATE))
     app.add_handler(CommandHandler("invite", workers.invite, filters=PRIVATE))
+    app.add_handler(CommandHandler("time", controls.ask_time, filters=PRIVATE))
+    app.add_handler(CommandHandler("pause", controls.ask_pause, filters=PRIVATE))
+    app.add_handler(CommandHandler("resume", controls.resume, filters=PRIVATE))
+    app.add_handler(CommandHandler("language", controls.ask_language, filters=PRIVATE))
+    app.add_handler(CommandHandler("stop", controls.ask_stop, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=rf"^{keyboards.ONBOARDING}:"))
     app.add_handler(CallbackQueryHandler(checkin.answer, pattern=rf"^{keyboards.CHECKIN}:"))
+    app.add_handler(CallbackQueryHandler(controls.choose, pattern=rf"^{controls.CONTROLS}:"))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, checkin.typed))
     app.add_handler(MessageHandler(PRIVATE & MEDIA, fallback.reply_to_media))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.reply_to_text))

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import enrolment
 from bot.telegram.context import BotContext
+from bot.telegram.handlers.controls import welcome_back
 from bot.telegram.handlers.onboarding import ask_step
 
 
@@ -50,6 +51,8 @@ async def greet_known(update: Update, context: BotContext) -> None:
             await message.reply_html(s.text(person.locale, "onboarding.consent.again"))
         await ask_step(context, chat.id, person)
     elif person is not None:
+        if person.status == "stopped" and await welcome_back(update, context):
+            return
         await message.reply_html(s.text(person.locale, "onboarding.finish.already"))
     elif worker is not None:
         await message.reply_html(s.text("en", "worker.already_linked"))
