@@ -182,30 +182,38 @@ def _place(rest: str) -> str:
     return text
 
 
-NIGHT_ENDS = time(8, 0)
 NIGHT_STARTS = time(21, 0)
+NIGHT_ENDS = time(8, 0)
 EVENING = time(18, 0)
 LEAD = timedelta(hours=1)
 
 
-def reminder_due(at: datetime, booked: datetime, checkin_time: time, zone: ZoneInfo | str) -> datetime | None:
+def _quiet(at: time, start: time, end: time) -> bool:
+    if start > end:
+        return at >= start or at < end
+    return start <= at < end
+
+
+def reminder_due(at: datetime, booked: datetime, checkin_time: time, zone: ZoneInfo | str,
+                 quiet: tuple[time, time] = (NIGHT_STARTS, NIGHT_ENDS)) -> datetime | None:
     """When to remind about a session at ``at`` booked at ``booked`` (UTC instants), or None for no reminder.
 
     The day before at the person's usual check-in time; 18:00 that day if the usual time had already
-    passed when it was booked; if even that had passed, as soon as it is not night (08:00–21:00 local)
-    provided that is still at least an hour before the session. Never at night.
+    passed when it was booked; if even that had passed, as soon as it is not quiet hours (``quiet`` =
+    (start, end) local, 21:00–08:00 by default), provided that is still at least an hour before the session.
     """
     tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    start, end = quiet
     eve = at.astimezone(tz) - timedelta(days=1)
-    usual = min(max(checkin_time, NIGHT_ENDS), NIGHT_STARTS)
-    for wall in (usual, EVENING):
-        candidate = local_to_utc(eve, wall, tz)
+    for wall in (checkin_time, EVENING):
+        candidate = local_to_utc(eve, end if _quiet(wall, start, end) else wall, tz)
         if candidate > booked:
             return candidate
     soonest = booked.astimezone(tz)
-    if soonest.time() >= NIGHT_STARTS:
-        soonest = datetime.combine(soonest.date() + timedelta(days=1), NIGHT_ENDS, tzinfo=tz)
-    elif soonest.time() < NIGHT_ENDS:
-        soonest = datetime.combine(soonest.date(), NIGHT_ENDS, tzinfo=tz)
+    if _quiet(soonest.time(), start, end):
+        wake = datetime.combine(soonest.date(), end, tzinfo=tz)
+        if soonest.time() >= end:
+            wake += timedelta(days=1)
+        soonest = wake
     due = soonest.astimezone(UTC)
     return due if due + LEAD <= at else None

@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import checkin, controls, fallback, help, onboarding, start, workers
+from bot.telegram.handlers import appointments, caseload, checkin, controls, fallback, help, onboarding, start, workers
 from bot.telegram.transport import build_bot
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -51,6 +51,13 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", help.show_help, filters=PRIVATE))
     app.add_handler(CommandHandler("invite", workers.invite, filters=PRIVATE))
+    app.add_handler(CommandHandler("people", caseload.list_people, filters=PRIVATE))
+    app.add_handler(CommandHandler("goal", caseload.set_goal, filters=PRIVATE))
+    app.add_handler(CommandHandler("activity", caseload.set_activity, filters=PRIVATE))
+    app.add_handler(CommandHandler("discharge", caseload.discharge, filters=PRIVATE))
+    app.add_handler(CommandHandler("session", appointments.book_session, filters=PRIVATE))
+    app.add_handler(CommandHandler("missed", appointments.mark_missed, filters=PRIVATE))
+    app.add_handler(CommandHandler("attended", appointments.mark_attended, filters=PRIVATE))
     app.add_handler(CommandHandler("time", controls.ask_time, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", controls.ask_pause, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", controls.resume, filters=PRIVATE))
@@ -59,6 +66,8 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=rf"^{keyboards.ONBOARDING}:"))
     app.add_handler(CallbackQueryHandler(checkin.answer, pattern=rf"^{keyboards.CHECKIN}:"))
     app.add_handler(CallbackQueryHandler(controls.choose, pattern=rf"^{controls.CONTROLS}:"))
+    app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=rf"^{caseload.DISCHARGE}:"))
+    app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=rf"^{appointments.REMINDER}:"))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, checkin.typed))

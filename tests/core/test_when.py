@@ -108,10 +108,16 @@ def test_no_reminder_when_there_is_no_time_left() -> None:
 
 
 def test_reminder_never_at_night_even_for_a_night_owl() -> None:
-    assert reminder_due(SESSION, NOW, time(23, 30), LONDON) == at(2026, 3, 11, 21, 0)
+    assert reminder_due(SESSION, NOW, time(23, 30), LONDON) == at(2026, 3, 11, 8, 0)
     assert reminder_due(SESSION, NOW, time(6, 0), LONDON) == at(2026, 3, 11, 8, 0)
 
 
 def test_reminder_keeps_local_time_across_the_clock_change() -> None:
     session = at(2026, 3, 30, 13, 0)  # Monday 14:00 BST
     assert reminder_due(session, NOW, time(10), LONDON) == at(2026, 3, 29, 9, 0)  # Sunday 10:00 BST
+
+
+def test_reminder_respects_the_service_quiet_hours() -> None:
+    late = at(2026, 3, 11, 20, 30)
+    assert reminder_due(SESSION, late, time(10), LONDON, quiet=(time(20), time(9))) == at(2026, 3, 12, 9, 0)
+    assert reminder_due(SESSION, late, time(10), LONDON, quiet=(time(0), time(7))) == late
