@@ -11,19 +11,19 @@ from __future__ import annotations
 import calendar
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.programme import Rules
+from bot.core.programme import Rules, next_due
 from bot.core.schedule import local_to_utc
 from bot.enrolment import person_for_user
 from bot.escalations import raise_escalation
-from bot.programme import replan
+from bot.programme import plan_for, replan
 from bot.store.db import Database
 from bot.store.models import AuditEvent, CheckIn, Meta, Person
 
@@ -186,7 +186,16 @@ async def choose_pause(db: Database, rules: Rules, user_id: int, nonce: str, val
         _audit(session, person, "paused", now)
         await session.flush()
         await replan(session, person, now, rules)
-        return Changed("done", person, worker_chat=_worker_chat(person))
+        return Changed("done", person, await _after_pause(session, person, now, rules), _worker_chat(person))
+
+
+async def _after_pause(session: AsyncSession, person: Person, now: datetime, rules: Rules) -> datetime | None:
+    """When the first check-in after a dated pause will come, by the programme's own rules."""
+    if person.paused_until is None:
+        return None
+    running = person.status_before_pause if person.status_before_pause in RUNNING else _running_status(person)
+    due = next_due(replace(await plan_for(session, person, now), status=running), now, rules)
+    return due.due_at if due is not None else None
 
 
 def _running_status(person: Person) -> str:
@@ -269,12 +278,3 @@ async def come_back(db: Database, rules: Rules, user_id: int, now: datetime) -> 
         planned = await replan(session, person, now, rules)
         return Changed("done", person, planned.due_at if planned else None, _worker_chat(person))
 
-
-async def next_checkin(db: Database, person_id: int) -> datetime | None:
-    """When the person's next scheduled check-in is due, if one is planned."""
-    async with db.session() as session:
-        due = await session.execute(
-            select(CheckIn.due_at).where(CheckIn.person_id == person_id, CheckIn.status == "scheduled")
-            .order_by(CheckIn.due_at).limit(1)
-        )
-        return due.scalar_one_or_none()

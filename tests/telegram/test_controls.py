@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot import controls
 from bot.store.models import Answer, AuditEvent, CheckIn, Escalation, Meta, Person
 from bot.telegram.application import COMMANDS
 from bot.testing import Harness
@@ -132,7 +133,7 @@ async def test_pause_two_weeks_sends_nothing_until_it_ends(harness: Harness) -> 
         "1 week", "2 weeks", "1 month", "Until I say", "Never mind"]
     await h.tap(PERSON, "2 weeks")
     assert h.texts(PERSON)[-2].endswith("✓ 2 weeks")
-    assert "I'll start again on Monday 16 March" in h.texts(PERSON)[-1]
+    assert "Your next one will be on Monday 16 March at 10:00" in h.texts(PERSON)[-1]
     assert h.texts(WORKER)[-1] == "⏸ Alex has paused check-ins until Monday 16 March."
     person = await _person(h)
     assert (person.status, person.status_before_pause) == ("paused", "active")
@@ -369,3 +370,17 @@ async def test_control_messages_exist_and_render_in_every_locale(harness: Harnes
         for name in CONTROL_COMMANDS:
             assert f"commands.{name}" in messages.keys(locale)
     assert "Alex &lt;b&gt;" in harness.services.text("en", "controls.stop.worker", **VARIABLES)
+
+
+# -- when a pause ends -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("now", "choice", "ends"), [
+    (_utc(2026, 3, 2, 9, 0), "1w", _utc(2026, 3, 9, 0, 0)),
+    (_utc(2026, 3, 23, 9, 0), "2w", _utc(2026, 4, 5, 23, 0)),  # midnight in British Summer Time
+    (_utc(2026, 1, 31, 12, 0), "1m", _utc(2026, 2, 28, 0, 0)),  # no 31 February: the month's last day
+    (_utc(2026, 12, 15, 12, 0), "1m", _utc(2027, 1, 15, 0, 0)),
+    (_utc(2026, 3, 2, 23, 30), "1w", _utc(2026, 3, 9, 0, 0)),
+    (_utc(2026, 3, 2, 9, 0), "open", None),
+])
+def test_a_pause_ends_at_the_start_of_a_local_day(now: datetime, choice: str, ends: datetime | None) -> None:
+    assert controls.pause_end(choice, now, "Europe/London") == ends

@@ -236,8 +236,11 @@ async def _pause_chosen(query: CallbackQuery, context: BotContext, person: Perso
         await send_html(context.bot, chat_id, s.text(loc, "controls.pause.until_resume"))
         worker_line = s.text("en", "controls.pause.worker_open", name=person.display_name)
     else:
-        date = local_date(context, loc, until, person.timezone)
-        await send_html(context.bot, chat_id, s.text(loc, "controls.pause.until", date=date))
+        if done.next_due is None:
+            text = s.text(loc, "controls.pause.until_date", date=local_date(context, loc, until, person.timezone))
+        else:
+            text = s.text(loc, "controls.pause.until", when=local_when(context, loc, done.next_due, person.timezone))
+        await send_html(context.bot, chat_id, text)
         worker_line = s.text("en", "controls.pause.worker_until", name=person.display_name,
                              date=local_date(context, "en", until, person.timezone))
     if done.worker_chat is not None:
