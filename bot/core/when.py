@@ -2,8 +2,9 @@
 
 ``parse_when("thu 2pm", now, zone)`` → the UTC instant of the next Thursday at 14:00 local time.
 Accepted: ``12/03 14:00``, ``12/03/2026 14:00``, ``12/3/26 2:30pm``, ``2026-03-12 14:00``, ``12 March 14:00``,
-``today 16:00``, ``tomorrow 10:30``, ``thu 14:00``, ``thursday 2pm``, and a time alone (today if it is
-still to come, else tomorrow). Dates are day first, as in the UK.
+``today 16:00``, ``tomorrow 10:30``, ``thu 14:00``, ``thursday 2pm``, ``Tue 10/03 09:00`` (the weekday
+must match the date), and a time alone (today if it is still to come, else tomorrow). Dates are day
+first, as in the UK.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.core.schedule import local_to_utc
 
 Reason = Literal["unclear", "past", "far"]
 MAX_AHEAD = timedelta(days=366)
-WORDS_MAX = 4
+WORDS_MAX = 6
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
@@ -93,6 +94,9 @@ def _date(words: Sequence[str], today: date) -> date | int | None:
         return today + timedelta(days=1)
     if text in WEEKDAYS:
         return WEEKDAYS[text]
+    if len(words) > 1 and words[0] in WEEKDAYS:  # "tue 10/03": the date must fall on that weekday
+        dated = _date(words[1:], today)
+        return dated if isinstance(dated, date) and dated.weekday() == WEEKDAYS[words[0]] else None
     if (found := ISO.match(text)) is not None:
         return _safe_date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
     if (found := DAY_MONTH.match(text)) is not None:

@@ -35,6 +35,8 @@ def at(*parts: int) -> datetime:
     ("14:00", at(2026, 3, 2, 14, 0)),  # later today
     ("8:30", at(2026, 3, 3, 8, 30)),  # passed today: tomorrow
     ("12am", at(2026, 3, 3, 0, 0)),
+    ("Thu 12/03 14:00", at(2026, 3, 12, 14, 0)),
+    ("Thursday, 12 March 2026, 2pm", at(2026, 3, 12, 14, 0)),
 ])
 def test_accepted_forms(text: str, expected: datetime) -> None:
     assert parse_when(text, NOW, LONDON) == expected
@@ -50,7 +52,8 @@ def test_december_booking_for_january_means_next_year() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "soon", "next week", "14", "25:00", "31/02 10:00", "12/03", "thu",
-                                  "tomorrow morning", "13pm", "12/13/2026 10:00", "2026-03-12 14:00 extra"])
+                                  "tomorrow morning", "13pm", "fri 12/03 14:00", "12/13/2026 10:00",
+                                  "2026-03-12 14:00 extra"])
 def test_nonsense_is_unclear(text: str) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(text, NOW, LONDON)
