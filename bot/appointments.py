@@ -24,6 +24,7 @@ from bot.core.schedule import parse_hhmm
 from bot.core.when import reminder_due
 from bot.escalations import raise_escalation
 from bot.services import Services
+from bot.store.db import Database
 from bot.store.models import Appointment, Person, Worker
 from bot.telegram import keyboards
 from bot.telegram.send import send_html
@@ -71,6 +72,17 @@ async def book(session: AsyncSession, worker: Worker | None, person: Person, at:
         audit(session, "cli", "session_booked", now, person.worker_id, person.id)
     await programme.replan(session, person, now, rules)
     return appointment, replaced
+
+
+async def book_by_id(db: Database, person_id: int, at: datetime, place: str | None, now: datetime,
+                     rules: Rules) -> tuple[Person, Appointment, datetime | None]:
+    """Book a session for a person named by id on the command line: (person, session, reminder time)."""
+    async with db.session() as session:
+        person = await session.get(Person, person_id)
+        if person is None:
+            raise LookupError(f"no person with id {person_id}")
+        appointment, _ = await book(session, None, person, at, place, now, rules)
+        return person, appointment, reminder_time(appointment, person, rules)
 
 
 def reminder_time(appointment: Appointment, person: Person, rules: Rules) -> datetime | None:

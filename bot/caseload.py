@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import programme
 from bot.core.programme import Rules
+from bot.store.db import Database
 from bot.store.models import AuditEvent, CheckIn, Person, Worker
 
 GOAL_LIMIT = 200
@@ -144,6 +145,21 @@ async def discharge(session: AsyncSession, person: Person, now: datetime, rules:
     return True
 
 
-async def person_by_id(session: AsyncSession, person_id: int) -> Person | None:
-    """Any person by id (for the command line, which is trusted like a supervisor)."""
-    return await session.get(Person, person_id)
+async def discharge_by_id(db: Database, person_id: int, now: datetime, rules: Rules) -> tuple[Person, bool]:
+    """End support for a person named by id on the command line; raises LookupError if there is none."""
+    async with db.session() as session:
+        person = await session.get(Person, person_id)
+        if person is None:
+            raise LookupError(f"no person with id {person_id}")
+        ended = await discharge(session, person, now, rules)
+        if ended:
+            audit(session, "cli", "discharged", now, person.worker_id, person.id)
+    return person, ended
+
+
+STATUS_WORDS = {"invited": "invited (not joined yet)", "followup": "in follow-up (support already ended)"}
+
+
+def status_words(status: str) -> str:
+    """A person's status in plain words for the command line."""
+    return STATUS_WORDS.get(status, status)

@@ -7,7 +7,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -123,6 +125,77 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def _written_out(at: datetime, zone: str) -> str:
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local:%A} {local.day} {local:%B %Y at %H:%M} ({zone})"
+
+
+def cmd_discharge(args: argparse.Namespace) -> int:
+    """End a person's support: they move to follow-up check-ins."""
+    from bot.caseload import discharge_by_id, status_words
+    from bot.programme import rules_from
+
+    settings = _settings(args.config)
+
+    async def go() -> tuple[str, str, bool]:
+        db = Database.from_url(settings.database.url)
+        await upgrade(db)
+        try:
+            person, ended = await discharge_by_id(db, args.person, SystemClock().now(), rules_from(settings))
+        finally:
+            await db.dispose()
+        return person.display_name, person.status, ended
+
+    name, status, ended = asyncio.run(go())
+    if not ended:
+        print(f"support cannot be ended for person {args.person} ({name}): they are {status_words(status)}",
+              file=sys.stderr)
+        return 1
+    print(f"support ended for person {args.person} ({name}); follow-up check-ins at 2 weeks, 1, 3 and 6 months")
+    return 0
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    """Record a person's next session with their worker; they are reminded the day before."""
+    from bot.appointments import PLACE_LIMIT, book_by_id
+    from bot.core.when import WhenError, parse_when
+    from bot.programme import rules_from
+
+    settings = _settings(args.config)
+    zone, now = settings.service.timezone, SystemClock().now()
+    try:
+        at = parse_when(args.at, now, zone)
+    except WhenError as exc:
+        print(f"--at {args.at!r}: {WHEN_PROBLEMS[exc.reason]}", file=sys.stderr)
+        return 1
+    place = (args.place or "").strip() or None
+    if place is not None and len(place) > PLACE_LIMIT:
+        print(f"--place: keep it to {PLACE_LIMIT} characters or fewer", file=sys.stderr)
+        return 1
+
+    async def go() -> tuple[str, datetime | None]:
+        db = Database.from_url(settings.database.url)
+        await upgrade(db)
+        try:
+            person, _, remind_at = await book_by_id(db, args.person, at, place, now, rules_from(settings))
+        finally:
+            await db.dispose()
+        return person.display_name, remind_at
+
+    name, remind_at = asyncio.run(go())
+    where = f", at {place}" if place else ""
+    print(f"session booked for person {args.person} ({name}): {_written_out(at, zone)}{where}")
+    print("reminder: " + (_written_out(remind_at, zone) if remind_at else "none (too soon)"))
+    return 0
+
+
+WHEN_PROBLEMS = {
+    "unclear": 'not a date and time; use "YYYY-MM-DD HH:MM", e.g. "2026-03-12 14:00"',
+    "past": "that time has already passed",
+    "far": "that is more than a year away",
+}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the service."""
     from bot.app import serve
@@ -179,6 +252,12 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--worker", type=int, required=True, help="the worker's id")
     inv.add_argument("--name", required=True, help="the person's name, as the worker knows them")
     inv.add_argument("--qr", help="write the QR code PNG here")
+    dis = command("discharge", cmd_discharge, "end a person's support (follow-up check-ins follow)")
+    dis.add_argument("--person", type=int, required=True, help="the person's id")
+    ses = command("session", cmd_session, "record a person's next session with their worker")
+    ses.add_argument("--person", type=int, required=True, help="the person's id")
+    ses.add_argument("--at", required=True, help='local time in the service time zone, e.g. "2026-03-12 14:00"')
+    ses.add_argument("--place", help="where the session is, e.g. the library")
     demo = command("demo", cmd_demo, "run a simulated programme offline", config=False)
     demo.add_argument("--weeks", type=int, default=12, help="weeks of support before follow-up")
     demo.add_argument("--people", type=int, default=5)
