@@ -14,10 +14,9 @@ from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.core.programme import Rules
 from bot.escalations import raise_escalation
-from bot.store.db import Database
 from bot.programme import replan
+from bot.store.db import Database
 from bot.store.models import Answer, CheckIn, Person, Score
-
 
 
 def flow_context(person: Person, checkin: CheckIn) -> dict[str, str]:

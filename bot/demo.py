@@ -90,8 +90,8 @@ async def run_demo(weeks: int = 12, people: int = 5, progress: bool = True) -> i
             if h.clock.now() < end_of_support <= moment:
                 await h.run_until(end_of_support, cast)
                 async with h.services.db.session() as session:
-                    for person in (await session.execute(select(Person))).scalars():
-                        await discharge(session, person, h.clock.now(), h.services.programme)
+                    for member in (await session.execute(select(Person))).scalars():
+                        await discharge(session, member, h.clock.now(), h.services.programme)
             await h.run_until(moment, cast)
             if progress:
                 done = (moment - start) / (finish - start)

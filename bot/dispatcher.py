@@ -15,6 +15,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import checkins
+from bot.appointments import remind_appointments
 from bot.escalations import raise_escalation
 from bot.programme import replan, resume_finished_pauses
 from bot.reminders import remind
@@ -37,6 +38,7 @@ class TickReport:
     failed: int = 0
     unknown: int = 0
     reminded: int = 0
+    appointment_reminders: int = 0
     people_sent: list[int] = field(default_factory=list)
 
 
@@ -68,6 +70,7 @@ class Dispatcher:
             await resume_finished_pauses(session, now, self.services.programme)
         report = TickReport(expired=await self.expire(now))
         report.reminded = await remind(self.services, self.bot, now)
+        report.appointment_reminders = await remind_appointments(self.services, self.bot, now)
         for checkin_id in await self._due(now):
             await self._send(checkin_id, now, report)
         return report
