@@ -19,7 +19,8 @@ from bot.programme import rules_from
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.migrate import upgrade
-from bot.telegram.application import announce, build_application
+from bot.telegram.application import build_application
+from bot.telegram.commands import announce
 from bot.telegram.context import BotApplication
 
 log = logging.getLogger("bot")

@@ -41,7 +41,8 @@ from bot.sandbox.server import RunningSandbox
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.models import CheckIn, Person
-from bot.telegram.application import announce, build_application
+from bot.telegram.application import build_application
+from bot.telegram.commands import announce
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -27,7 +27,6 @@ MEDIA = (
     filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
     | filters.Document.ALL | filters.LOCATION | filters.CONTACT | filters.ANIMATION | filters.POLL
 )
-COMMANDS = ("help", "start", "time", "pause", "resume", "language", "stop")
 
 
 def build_application(
@@ -74,12 +73,3 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(MessageHandler(PRIVATE & MEDIA, fallback.reply_to_media))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.reply_to_text))
     app.add_error_handler(on_error)
-
-
-async def announce(app: BotApplication) -> None:
-    """Once initialised: learn the bot's username and register its commands."""
-    services: Services = app.bot_data[SERVICES_KEY]
-    services.bot_username = app.bot.username
-    for locale in services.messages.locales:
-        commands = [BotCommand(name, services.text(locale, f"commands.{name}")) for name in COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)

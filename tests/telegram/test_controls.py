@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot import controls
 from bot.store.models import Answer, AuditEvent, CheckIn, Escalation, Meta, Person
-from bot.telegram.application import COMMANDS
+from bot.telegram.commands import COMMANDS
 from bot.testing import Harness
 
 WORKER, PERSON, STRANGER = 501, 701, 9999

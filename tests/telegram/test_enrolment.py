@@ -132,3 +132,13 @@ async def test_second_tap_on_a_joining_button_changes_nothing(harness: Harness) 
     assert h.texts(PERSON) == before
     answers = h.sandbox.state.callback_answers
     assert any("Already noted" in (a.get("text") or "") for a in answers)
+
+
+async def test_a_linked_worker_gets_the_workers_command_menu(harness: Harness) -> None:
+    h = harness
+    await h.linked_worker(WORKER)
+    menus = [c["params"] for c in h.sandbox.state.calls if c["method"] == "setMyCommands"]
+    worker_menu = next(m for m in menus if (m.get("scope") or {}).get("chat_id") == WORKER)
+    assert {"invite", "people", "session", "discharge"} <= {c["command"] for c in worker_menu["commands"]}
+    people_menus = [m for m in menus if "scope" not in m]
+    assert {m.get("language_code") for m in people_menus} == {None, "cy"}

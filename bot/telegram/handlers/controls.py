@@ -21,7 +21,7 @@ from bot.telegram.handlers.fallback import reply_to_text
 from bot.telegram.send import send_html
 
 CONTROLS = "ct"
-STOP_WORD = re.compile(r"^\W*stop\W*$", re.IGNORECASE)
+STOP_WORD = re.compile(r"^\W*(stop|stopio)\W*$", re.IGNORECASE)  # English, and the Welsh "stopio"
 LANGUAGES = ("en", "cy")
 PAUSE_LABELS = {"1w": "one_week", "2w": "two_weeks", "1m": "one_month", "open": "open", "no": "never_mind"}
 

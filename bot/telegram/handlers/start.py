@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import enrolment
+from bot.telegram.commands import show_worker_commands
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.controls import welcome_back
 from bot.telegram.handlers.onboarding import ask_step
@@ -30,6 +31,7 @@ async def start(update: Update, context: BotContext) -> None:
             worker = redeemed.worker
             role = "supervisor" if worker.is_supervisor else "link worker"
             await message.reply_html(s.text("en", "worker.linked", name=worker.name, role=role))
+            await show_worker_commands(context.bot, s, chat.id)
             return
         if redeemed.outcome in ("unknown", "expired", "used"):
             await message.reply_html(s.text("en", f"enrol.{redeemed.outcome}"))
