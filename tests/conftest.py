@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,17 @@ async def harness(database_url: str | None) -> AsyncIterator[Harness]:
     """A running bot against the sandbox with a simulated clock, on each database backend."""
     async with Harness(database_url) as h:
         yield h
-        calls = list(h.sandbox.state.calls)
-    if SPEC.exists():
-        assert violations(calls) == [], "the bot made Bot API calls that break the specification"
+
+
+@pytest.fixture(autouse=True)
+def every_bot_api_call_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whenever a test's bot stops, every Bot API call it made must match ../shared/telegram/api.json."""
+    original = Harness.__aexit__
+
+    async def checked_exit(self: Harness, *exc: Any) -> None:
+        calls = list(self.sandbox.state.calls)
+        await original(self, *exc)
+        if SPEC.exists():
+            assert violations(calls) == [], "the bot made Bot API calls that break the specification"
+
+    monkeypatch.setattr(Harness, "__aexit__", checked_exit)
