@@ -103,25 +103,25 @@ def cmd_invite(args: argparse.Namespace) -> int:
     """Create an invite for a person; print the deep link and write a QR code PNG."""
     settings = _settings(args.config)
 
-    async def go() -> str:
+    async def go() -> tuple[int, str]:
         username = await _bot_username(settings)
         db = Database.from_url(settings.database.url)
         await upgrade(db)
         try:
-            _, token = await enrolment.create_invite(
+            person, token = await enrolment.create_invite(
                 db, args.worker, args.name, SystemClock().now(), settings.enrolment.invite_ttl_days,
                 settings.service.timezone, DAYS.index(settings.checkins.default_day),
                 settings.checkins.default_time.strftime("%H:%M"))
         finally:
             await db.dispose()
-        return enrolment.deep_link(username, token)
+        return person.id, enrolment.deep_link(username, token)
 
-    link = asyncio.run(go())
+    person_id, link = asyncio.run(go())
+    print(f"person id: {person_id}")
     print(f"invite link (single use, valid {settings.enrolment.invite_ttl_days} days): {link}")
-    qr_path = Path(args.qr) if args.qr else None
-    if qr_path is not None:
-        qr_path.write_bytes(qr_png(link))
-        print(f"QR code written to {qr_path}")
+    qr_path = Path(args.qr or f"invite-{person_id}.png")
+    qr_path.write_bytes(qr_png(link))
+    print(f"QR code to show them: {qr_path}")
     return 0
 
 
@@ -251,7 +251,7 @@ def parser() -> argparse.ArgumentParser:
     inv = command("invite", cmd_invite, "create an invite link and QR code for a person")
     inv.add_argument("--worker", type=int, required=True, help="the worker's id")
     inv.add_argument("--name", required=True, help="the person's name, as the worker knows them")
-    inv.add_argument("--qr", help="write the QR code PNG here")
+    inv.add_argument("--qr", help="where to write the QR code PNG (default: invite-<person id>.png)")
     dis = command("discharge", cmd_discharge, "end a person's support (follow-up check-ins follow)")
     dis.add_argument("--person", type=int, required=True, help="the person's id")
     ses = command("session", cmd_session, "record a person's next session with their worker")
