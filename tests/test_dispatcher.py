@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.dispatcher import Dispatcher
+from bot.store.db import Database
 from bot.store.models import CheckIn
 from bot.testing import Harness
 
@@ -72,3 +74,26 @@ async def test_two_dispatchers_send_a_due_checkin_once(harness: Harness) -> None
     reports = await asyncio.gather(one.tick(), two.tick())
     assert sum(r.sent for r in reports) == 1
     assert _questions(h) == 1
+
+
+async def test_a_tap_while_the_database_is_down_loses_nothing(harness: Harness,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    h = harness
+    await _due_now(h)
+    await h.tick()
+    question = h.open_question(PERSON)
+    assert h.services is not None
+    working = h.services.db
+    h.services.db = Database.from_url("postgresql://nobody@127.0.0.1:9/nowhere")  # nothing listens there
+    try:
+        await h.press(PERSON, question["message_id"], h.buttons(question)[2]["callback_data"])
+    finally:
+        await h.services.db.dispose()
+        h.services.db = working
+    alert = h.sandbox.state.callback_answers[-1]
+    assert alert["show_alert"] and "Nothing is lost" in alert["text"]
+    assert h.buttons(h.open_question(PERSON)), "the buttons stay, so the person can tap again"
+    assert "Traceback" not in caplog.text
+    await h.press(PERSON, question["message_id"], h.buttons(question)[2]["callback_data"])
+    assert h.texts(PERSON)[-1].startswith("Thank you for checking in")
+    assert await _statuses(h) == ["answered", "scheduled"]
