@@ -25,9 +25,9 @@ DAYS = ("Monday", "Tuesday", "Wednesday")
 TIMES = ("10:00", "14:00", "18:00")
 
 
-def _transcript(h: Harness, chat: int, limit: int) -> list[str]:
+def _transcript(h: Harness, chat: int, start: int, stop: int | None) -> list[str]:
     lines: list[str] = []
-    for message in h.messages(chat)[-limit:]:
+    for message in h.messages(chat)[start:stop]:
         text = (message.get("text") or message.get("caption") or "").strip()
         lines.append("  bot │ " + text.replace("\n", "\n      │ "))
         labels = [b["text"] for b in h.buttons(message)]
@@ -99,10 +99,12 @@ async def run_demo(weeks: int = 12, people: int = 5, progress: bool = True) -> i
                 print(f"\r  [{bar:<40}] {h.clock.now():%d %b %Y}", end="", file=sys.stderr, flush=True)
         if progress:
             print(file=sys.stderr)
-        print(f"\nWhat {cast[0].name} saw at the end (a real conversation, as shown on Telegram):", file=out)
-        print("\n".join(_transcript(h, cast[0].user_id, 8)), file=out)
+        print(f"\nWhat {cast[0].name} saw (a real conversation, as shown on Telegram), first joining:", file=out)
+        print("\n".join(_transcript(h, cast[0].user_id, 0, 6)), file=out)
+        print("  …\nand at the six-month follow-up:", file=out)
+        print("\n".join(_transcript(h, cast[0].user_id, -8, None)), file=out)
         print("\nWhat the link worker was told:", file=out)
-        print("\n".join(_transcript(h, WORKER_CHAT, 2)), file=out)
+        print("\n".join(_transcript(h, WORKER_CHAT, -2, None)), file=out)
         print("\nUCLA-3 loneliness (3 = least lonely, 9 = most; 6+ usually read as lonely):", file=out)
         print("\n".join(await _ucla(h, cast)), file=out)
         summary = await _summary(h)

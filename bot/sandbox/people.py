@@ -47,14 +47,16 @@ class SimPerson:
     def _level(self) -> float:
         return min(1.0, max(0.0, self.wellbeing + self.random.uniform(-0.15, 0.15)))
 
-    def pick(self, buttons: list[dict[str, Any]]) -> dict[str, Any]:
-        """Choose a button as this person would feel today."""
+    def pick(self, buttons: list[dict[str, Any]], question: str = "") -> dict[str, Any]:
+        """Choose a button as this person would feel today (``question`` is the message's text)."""
         skip = [b for b in buttons if b["text"].lower().startswith(SKIP_LABELS)]
         answers = [b for b in buttons if b not in skip]
         if skip and (not answers or self.habit == "skipper" and self.random.random() < 0.4):
             return skip[0]
         labels = [b["text"] for b in answers]
         level = self._level()
+        if "anxious" in question.lower():  # feeling better means less anxious
+            level = 1 - level
         if labels == list(UCLA_LONELY_LAST):  # loneliness: the better they are, the less often lonely
             return answers[min(2, int((1 - level) * 3))]
         if labels[:1] in (["Yes"], ["Ie"]) and len(labels) <= 3:  # "would you like contact?" and the like
@@ -83,7 +85,7 @@ class SimPerson:
                 return
             message = ready[-1]
             buttons = [b for b in harness.buttons(message) if "callback_data" in b]
-            choice = self.pick(buttons)
+            choice = self.pick(buttons, message.get("text") or "")
             key = (message["message_id"], choice["callback_data"])
             if key in self.answered:
                 return
