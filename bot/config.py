@@ -146,6 +146,7 @@ class ProgrammeSettings(Section):
     quiet_hours: tuple[time, time] = (time(21, 0), time(8, 0))
     max_prompts_per_week: int = Field(default=3, ge=1, le=21)
     session_guard_hours: int = Field(default=36, ge=0, le=24 * 7)
+    soon_after_low_mood_days: int = Field(default=3, ge=0, le=6)
     milestones: list[MilestoneSettings] = Field(default_factory=lambda: [
         MilestoneSettings(name="2w", days=14), MilestoneSettings(name="1m", days=30),
         MilestoneSettings(name="3m", days=91, measures=True), MilestoneSettings(name="6m", days=182, measures=True),

@@ -194,7 +194,7 @@ async def _after_pause(session: AsyncSession, person: Person, now: datetime, rul
     if person.paused_until is None:
         return None
     running = person.status_before_pause if person.status_before_pause in RUNNING else _running_status(person)
-    due = next_due(replace(await plan_for(session, person, now), status=running), now, rules)
+    due = next_due(replace(await plan_for(session, person, now, rules.low_mood_at_most), status=running), now, rules)
     return due.due_at if due is not None else None
 
 

@@ -4,6 +4,7 @@ whenever something changes (joined, answered, expired, preferences, pause, appoi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.programme import Milestone, Plan, Rules, next_due
 from bot.core.schedule import parse_hhmm
-from bot.store.models import Appointment, AuditEvent, CheckIn, Person
+from bot.store.models import Answer, Appointment, AuditEvent, CheckIn, Person
 
 SENT = ("open", "answered", "expired", "failed")
 
@@ -22,20 +23,24 @@ def rules_from(settings: Settings) -> Rules:
     return Rules(
         baseline=p.baseline, reminder_after_hours=p.reminder_after_hours, quiet_start=p.quiet_hours[0],
         quiet_end=p.quiet_hours[1], max_prompts_per_week=p.max_prompts_per_week,
-        session_guard_hours=p.session_guard_hours,
+        session_guard_hours=p.session_guard_hours, soon_after_low_mood_days=p.soon_after_low_mood_days,
         milestones=tuple(Milestone(m.name, m.days, m.measures) for m in p.milestones),
     )
 
 
-async def plan_for(session: AsyncSession, person: Person, now: datetime) -> Plan:
+async def plan_for(session: AsyncSession, person: Person, now: datetime, low_mood_at_most: int = 2) -> Plan:
     """Gather what the rules need about ``person`` from the database."""
     history = (await session.execute(
-        select(CheckIn.flow_id, CheckIn.status, CheckIn.due_at, CheckIn.sent_at, CheckIn.context)
+        select(CheckIn.id, CheckIn.flow_id, CheckIn.status, CheckIn.due_at, CheckIn.sent_at, CheckIn.context)
         .where(CheckIn.person_id == person.id, CheckIn.status != "cancelled")
     )).all()
-    done = frozenset(str((row.context or {}).get("occasion", row.flow_id)) for row in history
-                     if row.status in SENT)
-    recurring = [row.due_at for row in history if row.flow_id == "weekly" and row.status in SENT]
+
+    def occasion(row: Any) -> str:
+        return str((row.context or {}).get("occasion", row.flow_id))
+
+    sent = [row for row in history if row.status in SENT]
+    done = frozenset(occasion(row) for row in sent)
+    recurring = [row.due_at for row in sent if occasion(row) == "weekly"]
     recent = tuple(row.sent_at for row in history
                    if row.sent_at is not None and row.sent_at > now - timedelta(days=7))
     appointments = (await session.execute(
@@ -48,7 +53,18 @@ async def plan_for(session: AsyncSession, person: Person, now: datetime) -> Plan
         joined_at=person.joined_at or person.created_at, support_ended_at=person.support_ended_at,
         paused_until=person.paused_until, last_recurring=max(recurring) if recurring else None,
         done=done, appointments=tuple(appointments), recent_prompts=recent,
+        low_mood_at=await _low_mood_needing_a_call_back(session, sent, low_mood_at_most),
     )
+
+
+async def _low_mood_needing_a_call_back(session: AsyncSession, sent: list[Any], at_most: int) -> datetime | None:
+    """When the latest weekly check-in with a low mood was sent, unless an earlier "soon" one followed it."""
+    latest = max((row for row in sent if (row.context or {}).get("occasion") in ("weekly", "soon")),
+                 key=lambda row: row.sent_at, default=None)
+    if latest is None or (latest.context or {}).get("occasion") != "weekly":
+        return None
+    mood = await session.scalar(select(Answer.value).where(Answer.checkin_id == latest.id, Answer.result == "mood"))
+    return latest.sent_at if mood is not None and mood.isdigit() and int(mood) <= at_most else None
 
 
 async def replan(session: AsyncSession, person: Person, now: datetime, rules: Rules) -> CheckIn | None:
@@ -62,7 +78,7 @@ async def replan(session: AsyncSession, person: Person, now: datetime, rules: Ru
         .values(status="cancelled", closed_at=now)
     )
     await session.flush()
-    due = next_due(await plan_for(session, person, now), now, rules)
+    due = next_due(await plan_for(session, person, now, rules.low_mood_at_most), now, rules)
     if due is None:
         if person.status == "followup":
             person.status = "completed"

@@ -137,3 +137,19 @@ async def test_a_checkin_due_while_another_is_open_waits(h: Harness) -> None:
     await answer_everything(h)
     await _live_until(h, datetime(2026, 3, 10, tzinfo=UTC))
     assert [occasion for occasion, _ in await _sent(h)] == ["baseline", "weekly"]
+
+
+async def test_a_low_mood_brings_a_check_in_three_days_later_then_the_usual_rhythm(h: Harness) -> None:
+    await h.tick()
+    await answer_everything(h)
+    h.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
+    await h.tick()
+    await h.tap(PERSON, "Very low")
+    await answer_everything(h)
+    await _live_until(h, datetime(2026, 3, 24, tzinfo=UTC))
+    assert (await _sent(h))[1:] == [
+        ("weekly", "Mon 09 Mar 10:00"),
+        ("soon", "Thu 12 Mar 10:00"),
+        ("weekly", "Mon 16 Mar 10:00"),
+        ("weekly", "Mon 23 Mar 10:00"),
+    ]

@@ -35,6 +35,8 @@ class Rules:
     quiet_end: time = time(8, 0)
     max_prompts_per_week: int = 3
     session_guard_hours: int = 36
+    soon_after_low_mood_days: int = 3
+    low_mood_at_most: int = 2
     milestones: tuple[Milestone, ...] = (
         Milestone("2w", 14), Milestone("1m", 30), Milestone("3m", 91, True), Milestone("6m", 182, True),
     )
@@ -56,6 +58,7 @@ class Plan:
     done: frozenset[str] = frozenset()
     appointments: tuple[datetime, ...] = ()
     recent_prompts: tuple[datetime, ...] = ()
+    low_mood_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,13 @@ def _recurring(plan: Plan, now: datetime, zone: ZoneInfo, rules: Rules) -> datet
     return _clear_of_sessions(candidate, plan, zone, rules)
 
 
+def _soon_after_low_mood(plan: Plan, zone: ZoneInfo, rules: Rules) -> datetime | None:
+    """An extra, earlier check-in a few days after a low mood (once per low answer)."""
+    if plan.low_mood_at is None or rules.soon_after_low_mood_days == 0:
+        return None
+    return _on_day(plan.low_mood_at + timedelta(days=rules.soon_after_low_mood_days), plan.at, zone)
+
+
 def _milestone(plan: Plan, now: datetime, zone: ZoneInfo, rules: Rules) -> Due | None:
     assert plan.support_ended_at is not None
     start = max(now, plan.paused_until or now)
@@ -145,6 +155,9 @@ def next_due(plan: Plan, now: datetime, rules: Rules) -> Due | None:
             due = Due("baseline", max(now, plan.paused_until or now), "baseline")
         else:
             due = Due("weekly", _recurring(plan, now, zone, rules), "weekly")
+            soon = _soon_after_low_mood(plan, zone, rules)
+            if soon is not None and soon < due.due_at:
+                due = Due("weekly", max(soon, now, plan.paused_until or now), "soon")
     elif plan.status == "followup" and plan.support_ended_at is not None:
         found = _milestone(plan, now, zone, rules)
         if found is None:

@@ -82,3 +82,14 @@ def test_weekly_cap_defers_the_fourth_prompt() -> None:
     at = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
     assert within_cap(at, sent, RULES) == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
     assert within_cap(at, sent[:2], RULES) == at
+
+
+def test_low_mood_brings_the_next_checkin_forward_once() -> None:
+    low = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+    soon = next_due(plan(done=frozenset({"baseline"}), last_recurring=low, low_mood_at=low), low, RULES)
+    assert soon is not None and (soon.occasion, soon.due_at) == ("soon", datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
+    after = next_due(plan(done=frozenset({"baseline", "soon"}), last_recurring=low), low, RULES)
+    assert after is not None and (after.occasion, after.due_at) == ("weekly", datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
+    off = next_due(plan(done=frozenset({"baseline"}), last_recurring=low, low_mood_at=low), low,
+                   Rules(soon_after_low_mood_days=0))
+    assert off is not None and off.occasion == "weekly"
