@@ -257,3 +257,11 @@ def test_validated_texts_render_in_english_in_welsh(messages: Messages) -> None:
     mood = flows["weekly"].steps["mood"]
     assert render_text(messages, "cy", mood.text, {}) == (
         "Helo! Sut ydych chi wedi bod yn teimlo'r wythnos hon?")
+
+
+def test_a_bad_label_then_a_repeated_value_is_reported_not_a_crash(tmp_path: Path) -> None:
+    from bot.core.flows import build_answer_sets
+
+    data = {"twice": {"options": [{"label": 5, "value": 1}, {"label": "answers.yes_no.yes", "value": 1}]}}
+    _, problems = build_answer_sets(data, "flows/answers.toml", {"answers.yes_no.yes"})
+    assert "flows/answers.toml: twice.options[1].value: duplicate value 1 (also twice.options[0])" in problems

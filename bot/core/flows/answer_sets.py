@@ -45,7 +45,7 @@ def build_options(
     if not tables and isinstance(raw, list):
         report.add(path, "needs at least one option")
     options: list[Option] = []
-    seen: dict[Value, int] = {}
+    seen: dict[tuple[bool, Value], int] = {}  # (is a number, value) -> the index it was first written at
     for index, table in enumerate(tables):
         where = f"{path}[{index}]"
         unknown_keys(report, where, table, OPTION_KEYS)
@@ -58,10 +58,11 @@ def build_options(
         if not is_value(value):
             report.add(f"{where}.value", f"expected a whole number or a string, got {value!r}")
             continue
-        if value in seen and is_int(value) == is_int(options[seen[value]].value):
-            report.add(f"{where}.value", f"duplicate value {value!r} (also {path}[{seen[value]}])")
+        key = (is_int(value), value)
+        if key in seen:
+            report.add(f"{where}.value", f"duplicate value {value!r} (also {path}[{seen[key]}])")
             continue
-        seen[value] = len(options)
+        seen[key] = index
         if label is not None:
             options.append(Option(label=label, value=value))
     return tuple(options)
