@@ -11,7 +11,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.flows import engine
-from bot.core.flows.model import Flow
+from bot.core.flows.model import CONTEXT_KEYS, Flow
 from bot.core.programme import Rules
 from bot.escalations import raise_escalation
 from bot.programme import replan
@@ -24,9 +24,9 @@ def flow_context(person: Person, checkin: CheckIn) -> dict[str, str]:
 
     Unset values are empty strings, which conditions treat as "no value".
     """
-    extra = {key: str(value) for key, value in (checkin.context or {}).items() if key != "occasion"}
-    return {"goal": person.goal or "", "activity": person.activity or "", "milestone": "",
-            "with_measures": "no", **extra}
+    occasion = checkin.context or {}
+    known = {"goal": person.goal or "", "activity": person.activity or "", "milestone": "", "with_measures": "no"}
+    return {key: str(occasion.get(key, known[key])) for key in CONTEXT_KEYS}
 
 
 @dataclass(frozen=True)

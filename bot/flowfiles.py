@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.core.flows import Flow, FlowError, Option, build_answer_sets, build_flow
 from bot.core.flows.checks import CHECKS
+from bot.core.flows.model import CONTEXT_KEYS
 from bot.messages import DEFAULT_LOCALE, Messages
 
 ANSWERS_FILE = "answers.toml"
@@ -62,9 +63,24 @@ def load_flows(folder: Path, messages: Messages) -> dict[str, Flow]:
         problems.extend(found)
         if flow is not None:
             flows[flow.id] = flow
+    for flow in flows.values():
+        problems.extend(_template_problems(flow, messages))
     if problems:
         raise FlowError(problems)
     return flows
+
+
+def _template_problems(flow: Flow, messages: Messages) -> list[str]:
+    """Templates that would fail mid-conversation: variables a flow's run cannot supply."""
+    known = {*CONTEXT_KEYS, "service"}
+    problems = []
+    for key in sorted(flow.message_keys()):
+        for locale in messages.locales:
+            unknown = sorted(messages.variables(locale, key) - known)
+            if unknown:
+                problems.append(f"{flow.source}: message '{key}' ({locale}) uses unknown variable(s) "
+                                f"{', '.join(unknown)}; a flow can use {', '.join(sorted(known))}")
+    return problems
 
 
 def text_locale(locale: str, validated: bool) -> str:

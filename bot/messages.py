@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 DEFAULT_LOCALE = "en"
 
@@ -106,6 +107,10 @@ class Messages:
             return self.sources[DEFAULT_LOCALE][key]
         except KeyError:
             raise KeyError(f"unknown message key {key!r}") from None
+
+    def variables(self, locale: str, key: str) -> set[str]:
+        """The names a template needs from its caller (in ``locale``, or English where it falls back)."""
+        return set(meta.find_undeclared_variables(self.env.parse(self.source(locale, key))))
 
     def render(self, locale: str, key: str, /, **variables: Any) -> str:
         """Render ``key`` for ``locale`` as Telegram HTML (autoescaped)."""

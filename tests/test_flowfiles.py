@@ -265,3 +265,21 @@ def test_a_bad_label_then_a_repeated_value_is_reported_not_a_crash(tmp_path: Pat
     data = {"twice": {"options": [{"label": 5, "value": 1}, {"label": "answers.yes_no.yes", "value": 1}]}}
     _, problems = build_answer_sets(data, "flows/answers.toml", {"answers.yes_no.yes"})
     assert "flows/answers.toml: twice.options[1].value: duplicate value 1 (also twice.options[0])" in problems
+
+
+def test_a_message_variable_no_flow_can_supply_is_caught_at_load(tmp_path: Path) -> None:
+    from bot.flowfiles import FlowError, load_flows
+    from bot.messages import Messages
+
+    root = Path(__file__).resolve().parent.parent
+    messages_dir = tmp_path / "messages"
+    for locale in ("en", "cy"):
+        (messages_dir / locale).mkdir(parents=True)
+        for source in (root / "messages" / locale).glob("*.toml"):
+            text = source.read_text(encoding="utf-8")
+            if locale == "cy" and source.name == "weekly.toml":
+                text = text.replace("{{ goal }}", "{{ nod }}", 1)
+            (messages_dir / locale / source.name).write_text(text, encoding="utf-8")
+    with pytest.raises(FlowError) as caught:
+        load_flows(root / "flows", Messages.load(messages_dir))
+    assert any("message 'weekly.goal.question' (cy) uses unknown variable(s) nod" in p for p in caught.value.problems)

@@ -19,6 +19,9 @@ Results = Mapping[str, Value | None]
 
 Subject = Literal["result", "score", "context"]
 
+CONTEXT_KEYS: tuple[str, ...] = ("goal", "activity", "milestone", "with_measures")
+"""What a flow may know about the person and the occasion: for ``only_if`` conditions and message templates."""
+
 ESCALATION_KINDS: frozenset[str] = frozenset(
     {"risk", "distress", "low_score", "asked_contact", "disengaged", "unreachable", "stopped"}
 )
