@@ -33,3 +33,9 @@ async def drop_keyboard(query: CallbackQuery) -> None:
     except BadRequest as exc:
         if not _unchanged(exc):
             raise
+
+
+async def changes_nothing(query: CallbackQuery, text: str) -> None:
+    """Answer a tap that changes nothing (stale, repeated or unknown) and take its buttons away."""
+    await query.answer(text)
+    await drop_keyboard(query)

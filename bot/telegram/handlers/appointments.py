@@ -87,12 +87,10 @@ async def answer_reminder(update: Update, context: BotContext) -> None:
         return
     done = await appointments.reply(s, query.from_user.id, int(parts[1]), parts[2] == "y", s.clock.now())
     if done.outcome == "not_found":
-        await query.answer(s.text("en", "common.unknown_button"))
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, s.text("en", "common.unknown_button"))
         return
     if done.outcome in ("already", "passed", "replaced"):
-        await query.answer(s.text(done.locale, f"appointments.{done.outcome}"))
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, s.text(done.locale, f"appointments.{done.outcome}"))
         return
     assert done.person is not None and done.appointment is not None
     await query.answer()

@@ -191,8 +191,7 @@ async def confirm_discharge(update: Update, context: BotContext) -> None:
                 reply = s.text("en", "caseload.discharge_not_possible", name=person.display_name,
                                status=status_label(s, person.status))
     if stale:  # not theirs, or already ended (a second tap): say so, keep what the message shows
-        await query.answer(reply)
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, reply)
         return
     await query.answer()
     await edits.close_with(query, reply)

@@ -43,16 +43,14 @@ async def answer(update: Update, context: BotContext) -> None:
 
     done = await checkins.answer(s.db, s.flows, s.programme, query.from_user.id, checkin_id, event_for, s.clock.now())
     if done.outcome == "not_found":
-        await query.answer(s.text("en", "common.unknown_button"))
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, s.text("en", "common.unknown_button"))
         return
     if done.outcome == "closed":
         await query.answer(s.text(done.locale, "ui.closed"), show_alert=True)
         await edits.close_with(query, f"{edits.shown_html(query)}\n\n{s.text(done.locale, 'ui.closed')}")
         return
     if done.outcome == "stale":
-        await query.answer(s.text(done.locale, "ui.already_answered"))
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, s.text(done.locale, "ui.already_answered"))
         return
     assert done.flow is not None and done.context is not None
     await query.answer()

@@ -168,8 +168,7 @@ async def choose(update: Update, context: BotContext) -> None:
         await query.answer(s.text("en", "common.unknown_button"))
         return
     if done.result == "stale":
-        await query.answer(s.text(person.locale, "ui.already_answered"))
-        await edits.drop_keyboard(query)
+        await edits.changes_nothing(query, s.text(person.locale, "ui.already_answered"))
         return
     await query.answer()
     if kind == "time":
