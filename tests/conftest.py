@@ -16,6 +16,17 @@ POSTGRES_URL = os.environ.get("CHECKIN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the flows' golden transcripts from the current flows and messages."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite flows/*.test.json")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether golden transcripts are being rewritten (``--update-golden`` or ``UPDATE_GOLDEN=1``)."""
+    return bool(request.config.getoption("--update-golden")) or os.environ.get("UPDATE_GOLDEN") == "1"
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest) -> str | None:
     """A database URL per backend: None for a fresh SQLite file, or the PostgreSQL test database."""

@@ -4,13 +4,13 @@ Each case: ``{"description": …, "context": {…}, "inputs": [{"choose": value}
 {"skip": true}, …], "outputs": [[…after start…], […after input 1…], …]}``. Outputs are the rendered effects:
 questions with their button labels, messages, recorded results, scores, escalations, completion.
 
-Run with ``UPDATE_GOLDEN=1`` to rewrite the outputs from the current flows and messages (then read the diff).
+Run with ``pytest --update-golden`` (or ``UPDATE_GOLDEN=1``) to rewrite the outputs from the current
+flows and messages (then read the diff).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from bot.messages import Messages
 
 ROOT = Path(__file__).resolve().parents[3]
 FLOWS = ROOT / "flows"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def render_effect(messages: Messages, effect: engine.Effect, context: Mapping[str, str]) -> dict[str, Any]:
@@ -100,19 +99,19 @@ def test_every_shipped_flow_has_golden_transcripts(flows: dict[str, Flow]) -> No
 
 
 @pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.name)
-def test_golden(path: Path, flows: dict[str, Flow], messages: Messages) -> None:
+def test_golden(path: Path, flows: dict[str, Flow], messages: Messages, update_golden: bool) -> None:
     flow = flows[path.name.removesuffix(".test.json")]
     cases = json.loads(path.read_text(encoding="utf-8"))
     assert cases, f"{path.name} has no cases"
     failures = []
     for index, case in enumerate(cases):
         got = replay(flow, messages, case)
-        if UPDATE:
+        if update_golden:
             case["outputs"] = got
         elif got != case.get("outputs"):
             failures.append(f"case {index} ({case.get('description', '')}):\n"
                             f"expected {json.dumps(case.get('outputs'), ensure_ascii=False, indent=1)}\n"
                             f"got      {json.dumps(got, ensure_ascii=False, indent=1)}")
-    if UPDATE:
+    if update_golden:
         path.write_text(json.dumps(cases, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert not failures, "\n\n".join(failures) + "\n(UPDATE_GOLDEN=1 rewrites the files)"
+    assert not failures, "\n\n".join(failures) + "\n(pytest --update-golden rewrites the files)"
