@@ -6,7 +6,7 @@ All schedule state is in the database; a tick after a restart picks up overdue w
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -39,7 +39,6 @@ class TickReport:
     unknown: int = 0
     reminded: int = 0
     appointment_reminders: int = 0
-    people_sent: list[int] = field(default_factory=list)
 
 
 def certainly_unsent(exc: NetworkError) -> bool:
@@ -133,7 +132,6 @@ class Dispatcher:
             await self._close(checkin_id, "failed", now)
             return
         report.sent += 1
-        report.people_sent.append(opened.person_id)
 
     async def _close(self, checkin_id: int, status: str, now: datetime) -> None:
         async with self.services.db.session() as session:

@@ -6,23 +6,10 @@ Pure rules only: which step follows which, and which answers each step accepts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 STEPS = ("consent", "language", "day", "time")
 LANGUAGES = ("en", "cy")
 WEEKDAYS = ("0", "1", "2", "3", "4", "5", "6")
-
-
-@dataclass(frozen=True)
-class Step:
-    """Where a person is in joining: the step they are on, or None once they have finished."""
-
-    name: str | None
-
-    @property
-    def finished(self) -> bool:
-        """Whether joining is complete."""
-        return self.name is None
 
 
 def following(step: str) -> str | None:
