@@ -12,16 +12,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
-from bot.dispatcher import Dispatcher
 from bot.flowfiles import load_flows
 from bot.messages import Messages
-from bot.programme import rules_from
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.telegram.application import build_application
 from bot.telegram.commands import announce
 from bot.telegram.context import BotApplication
+from bot.usecases.dispatch import Dispatcher
+from bot.usecases.programme import rules_from
 
 log = logging.getLogger("bot")
 

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import enrolment
 from bot.clock import SystemClock
 from bot.config import DAYS, ConfigError, Settings, load_settings, parse_settings, require_token
 from bot.messages import MessagesError
 from bot.qr import qr_png
 from bot.store.db import Database
 from bot.store.migrate import upgrade
+from bot.usecases import enrolment
 
 EXIT_BAD_CONFIG = 2
 
@@ -132,8 +132,8 @@ def _written_out(at: datetime, zone: str) -> str:
 
 def cmd_discharge(args: argparse.Namespace) -> int:
     """End a person's support: they move to follow-up check-ins."""
-    from bot.caseload import discharge_by_id, status_words
-    from bot.programme import rules_from
+    from bot.usecases.caseload import discharge_by_id, status_words
+    from bot.usecases.programme import rules_from
 
     settings = _settings(args.config)
 
@@ -157,9 +157,9 @@ def cmd_discharge(args: argparse.Namespace) -> int:
 
 def cmd_session(args: argparse.Namespace) -> int:
     """Record a person's next session with their worker; they are reminded the day before."""
-    from bot.appointments import PLACE_LIMIT, book_by_id
     from bot.core.when import WhenError, parse_when
-    from bot.programme import rules_from
+    from bot.usecases.appointments import PLACE_LIMIT, book_by_id
+    from bot.usecases.programme import rules_from
 
     settings = _settings(args.config)
     zone, now = settings.service.timezone, SystemClock().now()

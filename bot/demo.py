@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.programme import discharge
 from bot.sandbox.people import SimPerson
 from bot.store.models import CheckIn, Person, Score
 from bot.testing import Harness
+from bot.usecases.programme import discharge
 
 WORKER_CHAT = 9001
 HABITS = [("Ada", "prompt"), ("Bryn", "late"), ("Cerys", "never"), ("Dev", "blocks"), ("Elin", "skipper")]

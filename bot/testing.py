@@ -30,11 +30,9 @@ from sqlalchemy import func, select, text
 from telegram import Update
 from telegram.ext import Application
 
-from bot import enrolment
 from bot.app import build_services
 from bot.clock import SimClock
 from bot.config import Settings, parse_settings
-from bot.dispatcher import Dispatcher, TickReport
 from bot.sandbox.limits import Limits
 from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
@@ -43,6 +41,8 @@ from bot.store.db import Database
 from bot.store.models import CheckIn, Person
 from bot.telegram.application import build_application
 from bot.telegram.commands import announce
+from bot.usecases import enrolment
+from bot.usecases.dispatch import Dispatcher, TickReport
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import enrolment
 from bot.cli import main
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Appointment, AuditEvent, CheckIn, Person
+from bot.usecases import enrolment
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.dispatcher import Dispatcher
 from bot.store.db import Database
 from bot.store.models import CheckIn
 from bot.testing import Harness
+from bot.usecases.dispatch import Dispatcher
 
 WORKER, PERSON = 501, 701
 

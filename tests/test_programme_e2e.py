@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.programme import discharge, replan
 from bot.store.models import CheckIn, Person, Score
 from bot.testing import Harness
+from bot.usecases.programme import discharge, replan
 
 WORKER, PERSON = 501, 701
 

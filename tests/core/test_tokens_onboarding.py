@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core import onboarding
 from bot.core.tokens import hash_token, is_well_formed
-from bot.enrolment import new_token
+from bot.usecases.enrolment import new_token
 
 
 def test_new_tokens_are_long_random_and_well_formed() -> None:

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot import enrolment
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Invite, Person
 from bot.testing import reset_postgres
+from bot.usecases import enrolment
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

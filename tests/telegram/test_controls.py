@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import controls
 from bot.store.models import Answer, AuditEvent, CheckIn, Escalation, Meta, Person
 from bot.telegram.commands import COMMANDS
 from bot.testing import Harness
+from bot.usecases import controls
 
 WORKER, PERSON, STRANGER = 501, 701, 9999
 CONTROL_COMMANDS = ("time", "pause", "resume", "language", "stop")

@@ -6,11 +6,11 @@ from typing import Literal
 
 from telegram import Update
 
-from bot import appointments
 from bot.core.when import WhenError, split_when
 from bot.telegram import edits, keyboards
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.caseload import lookup
+from bot.usecases import appointments
 
 REMINDER = appointments.CALLBACK
 

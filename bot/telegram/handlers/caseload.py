@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 
-from bot import caseload, enrolment
 from bot.services import Services
 from bot.store.models import Person, Worker
 from bot.telegram import edits, keyboards
 from bot.telegram.context import BotContext
+from bot.usecases import caseload, enrolment
 
 DISCHARGE = "dc"
 PAGE_CHARS = 3500

@@ -6,13 +6,13 @@ from typing import Any
 
 from telegram import Update
 
-from bot import checkins
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.telegram import edits, keyboards, prompts
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.fallback import reply_to_text
 from bot.telegram.send import send_html
+from bot.usecases import checkins
 
 
 def _tap_event(step_id: str | None, choice: str) -> Any:

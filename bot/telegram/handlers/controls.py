@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Update
 
-from bot import controls, joining
 from bot.store.models import Person
 from bot.telegram import edits, keyboards
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.fallback import reply_to_text
 from bot.telegram.send import send_html
+from bot.usecases import controls, joining
 
 CONTROLS = "ct"
 STOP_WORD = re.compile(r"^\W*(stop|stopio)\W*$", re.IGNORECASE)  # English, and the Welsh "stopio"

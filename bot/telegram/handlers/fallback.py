@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import enrolment
 from bot.telegram.context import BotContext
+from bot.usecases import enrolment
 
 
 async def ignore_non_private(update: Update, context: BotContext) -> None:

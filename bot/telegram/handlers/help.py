@@ -5,8 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 from telegram import Update
 
-from bot import enrolment
 from bot.telegram.context import BotContext
+from bot.usecases import enrolment
 
 
 async def show_help(update: Update, context: BotContext) -> None:

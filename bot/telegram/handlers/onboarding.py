@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import joining
 from bot.store.models import Person
 from bot.telegram import edits, keyboards
 from bot.telegram.context import BotContext
 from bot.telegram.send import send_html
+from bot.usecases import joining
 
 
 async def ask_step(context: BotContext, chat_id: int, person: Person) -> None:

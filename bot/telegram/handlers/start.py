@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import enrolment
 from bot.telegram.commands import show_worker_commands
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.controls import welcome_back
 from bot.telegram.handlers.onboarding import ask_step
+from bot.usecases import enrolment
 
 
 async def start(update: Update, context: BotContext) -> None:

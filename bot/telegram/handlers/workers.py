@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import enrolment
 from bot.qr import qr_png
 from bot.telegram.context import BotContext
+from bot.usecases import enrolment
 
 
 async def invite(update: Update, context: BotContext) -> None:

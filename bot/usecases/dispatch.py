@@ -14,15 +14,15 @@ from sqlalchemy import select, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import checkins
-from bot.appointments import remind_appointments
-from bot.escalations import raise_escalation
-from bot.programme import replan, resume_finished_pauses
-from bot.reminders import remind
 from bot.services import Services
 from bot.store.models import CheckIn, Person
 from bot.telegram import prompts
 from bot.telegram.send import send_html
+from bot.usecases import checkins
+from bot.usecases.appointments import remind_appointments
+from bot.usecases.escalations import raise_escalation
+from bot.usecases.programme import replan, resume_finished_pauses
+from bot.usecases.reminders import remind
 
 log = logging.getLogger("bot.dispatch")
 

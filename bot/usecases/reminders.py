@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot import checkins
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
 from bot.core.programme import reminder_time
@@ -17,8 +16,9 @@ from bot.services import Services
 from bot.store.models import CheckIn, Person
 from bot.telegram import prompts
 from bot.telegram.send import send_html
+from bot.usecases import checkins
 
-log = logging.getLogger("bot.reminders")
+log = logging.getLogger("bot.usecases.reminders")
 
 
 async def remind(services: Services, bot: Bot, now: datetime) -> int:

@@ -17,19 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import Forbidden, NetworkError
 
-from bot import programme
-from bot.caseload import audit, audit_worker
 from bot.core.programme import Rules
 from bot.core.schedule import parse_hhmm
 from bot.core.when import reminder_due
-from bot.escalations import raise_escalation
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.models import Appointment, Person, Worker
 from bot.telegram import keyboards
 from bot.telegram.send import send_html
+from bot.usecases import programme
+from bot.usecases.caseload import audit, audit_worker
+from bot.usecases.escalations import raise_escalation
 
-log = logging.getLogger("bot.appointments")
+log = logging.getLogger("bot.usecases.appointments")
 
 CALLBACK = "ap"
 PLACE_LIMIT = 200
@@ -161,7 +161,7 @@ async def _remind_one(services: Services, bot: Bot, appointment: Appointment, pe
         log.warning("appointment %s: person %s has blocked the bot; reminder not sent", appointment.id, person.id)
         return False
     except NetworkError as exc:
-        from bot.dispatcher import certainly_unsent  # the dispatcher imports this module
+        from bot.usecases.dispatch import certainly_unsent  # the dispatcher imports this module
 
         if certainly_unsent(exc):
             await _claim(services, appointment.id, now, release=True)  # tried again next tick

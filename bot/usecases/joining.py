@@ -8,10 +8,10 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.core import onboarding
-from bot.enrolment import person_for_user, record_consent
-from bot.programme import replan, rules_from
 from bot.store.db import Database
 from bot.store.models import AuditEvent, Person
+from bot.usecases.enrolment import person_for_user, record_consent
+from bot.usecases.programme import replan, rules_from
 
 Result = Literal["unknown_person", "stale", "invalid", "declined", "advanced", "finished"]
 

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.flows import engine
 from bot.core.flows.model import CONTEXT_KEYS, Flow
 from bot.core.programme import Rules
-from bot.escalations import raise_escalation
-from bot.programme import replan
 from bot.store.db import Database
 from bot.store.models import Answer, CheckIn, Person, Score
+from bot.usecases.escalations import raise_escalation
+from bot.usecases.programme import replan
 
 
 def flow_context(person: Person, checkin: CheckIn) -> dict[str, str]:

@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.programme import Rules, next_due
 from bot.core.schedule import local_to_utc
-from bot.enrolment import person_for_user
-from bot.escalations import raise_escalation
-from bot.programme import plan_for, replan
 from bot.store.db import Database
 from bot.store.models import AuditEvent, CheckIn, Meta, Person
+from bot.usecases.enrolment import person_for_user
+from bot.usecases.escalations import raise_escalation
+from bot.usecases.programme import plan_for, replan
 
 Kind = Literal["time", "pause", "language", "stop"]
 KINDS: tuple[Kind, ...] = ("time", "pause", "language", "stop")

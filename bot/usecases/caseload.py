@@ -14,10 +14,10 @@ from typing import Literal
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import programme
 from bot.core.programme import Rules
 from bot.store.db import Database
 from bot.store.models import AuditEvent, CheckIn, Person, Worker
+from bot.usecases import programme
 
 GOAL_LIMIT = 200
 ACTIVITY_LIMIT = 200

@@ -1,0 +1,1 @@
+"""The periodic jobs (APScheduler): dispatch, sweeps, pause resumption. Schedules live in the database."""
