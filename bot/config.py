@@ -167,6 +167,28 @@ class SchedulerSettings(Section):
     batch_size: int = Field(default=200, ge=1, le=10_000)
 
 
+class DeliverySettings(Section):
+    """How the outbox drain sends: Telegram's limits, concurrency and retries."""
+
+    messages_per_second: float = Field(default=30.0, gt=0, le=1000)
+    burst: float = Field(default=30.0, ge=1, le=1000)
+    per_chat_per_second: float = Field(default=1.0, gt=0, le=30)
+    per_chat_burst: float = Field(default=3.0, ge=1, le=30)
+    paid_broadcast: bool = False
+    concurrency: int = Field(default=16, ge=1, le=256)
+    batch_size: int = Field(default=100, ge=1, le=5000)
+    retry_first_seconds: float = Field(default=1.0, gt=0, le=600)
+    retry_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    unknown_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
+    lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    stop_grace_seconds: float = Field(default=20.0, ge=0, le=600)
+
+    @property
+    def overall_rate(self) -> float:
+        """Messages per second overall: Telegram's 1,000/s for paid broadcasts when enabled."""
+        return 1000.0 if self.paid_broadcast else self.messages_per_second
+
+
 class Settings(Section):
     """The whole configuration."""
 
@@ -178,6 +200,7 @@ class Settings(Section):
     checkins: CheckinSettings = CheckinSettings()
     programme: ProgrammeSettings = ProgrammeSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     def bot_token(self) -> str:
         """The bot token, from the config, the secrets file or the environment (in that order)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,8 @@ class Services:
     clock: Clock
     programme: Rules
     bot_username: str = field(default="")
+    wake: Callable[[], None] = field(default=lambda: None)
+    """Called after a transaction that queued messages commits: the composition root points it at the drain."""
 
     @property
     def default_day(self) -> int:

@@ -59,7 +59,7 @@ class SandboxClient:
         await self._call("DELETE", "/sandbox/calls")
 
     async def faults(self, **rule: Any) -> dict[str, Any]:
-        """Add a fault rule (kind, rate, chat_id, methods, count, retry_after, delay); returns it."""
+        """Add a fault rule (kind, rate, chat_id, methods, count, nth, retry_after, delay); returns it."""
         result: dict[str, Any] = await self._call("POST", "/sandbox/faults", rule)
         return result
 

@@ -14,7 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.botapi import context
+from bot.sandbox.context import SandboxContext
 from bot.sandbox.formatting import command_entities
+from bot.sandbox.state import UnencodableUpdate, json_problem
 from bot.sandbox.validation import short_chat
 
 
@@ -33,7 +35,12 @@ def fail(exc: ControlError) -> JSONResponse:
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    """The request body as a JSON object ({} when empty)."""
+    """The request body as a JSON object ({} when empty).
+
+    400 when it holds something that cannot be sent back as UTF-8 JSON (a lone surrogate such as
+    "\\ud800", NaN or Infinity), before anything is changed: such a value would break every reply
+    (and every getUpdates) that repeats it.
+    """
     body = await request.body()
     if not body.strip():
         return {}
@@ -43,6 +50,9 @@ async def json_object(request: Request) -> dict[str, Any]:
         raise ControlError(400, f"body is not JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise ControlError(400, "body must be a JSON object")
+    problem = json_problem(value)
+    if problem is not None:
+        raise ControlError(400, f"body cannot be encoded as UTF-8 JSON: {problem}")
     return value
 
 
@@ -60,20 +70,45 @@ def chat_instance(bot_id: int, chat_id: int) -> str:
 
 
 def handles_errors(fn: Any) -> Any:
-    """Turn ControlError into a JSON error reply."""
+    """Turn ControlError (and an update refused as unencodable) into a JSON error reply."""
     async def endpoint(request: Request) -> Response:
         try:
             result = await fn(request)
         except ControlError as exc:
             return fail(exc)
+        except UnencodableUpdate as exc:
+            return fail(ControlError(400, str(exc)))
         return result if isinstance(result, Response) else JSONResponse(result)
     endpoint.__doc__ = fn.__doc__
     return endpoint
 
 
 async def post_update(request: Request) -> Any:
-    """POST /sandbox/updates: queue a raw Update as given."""
-    return context(request).state.add_update(await json_object(request))
+    """POST /sandbox/updates: queue a raw Update as given.
+
+    400 (and nothing queued) when it cannot be sent as UTF-8 JSON, e.g. text with a lone surrogate.
+    A `callback_query` with an `id` becomes answerable, aging from now (see Limits.callback_query_ttl).
+    """
+    ctx = context(request)
+    update = ctx.state.add_update(await json_object(request))
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        _remember_raw_query(ctx, query)
+    return update
+
+
+def _remember_raw_query(ctx: SandboxContext, query: dict[str, Any]) -> None:
+    """Make a callback query from a raw update answerable (when it has an id)."""
+    qid = query.get("id")
+    if not isinstance(qid, str | int) or isinstance(qid, bool):
+        return
+    user, msg = query.get("from"), query.get("message")
+    chat = msg.get("chat") if isinstance(msg, dict) else None
+    ctx.state.add_callback_query(str(qid), {
+        "user_id": user.get("id") if isinstance(user, dict) else None,
+        "chat_id": chat.get("id") if isinstance(chat, dict) else None,
+        "message_id": msg.get("message_id") if isinstance(msg, dict) else None,
+    }, ctx.limiter.clock())
 
 
 def _user(request: Request, uid: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +126,10 @@ def _user(request: Request, uid: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def user_message(request: Request) -> Any:
-    """POST /sandbox/users/{user_id}/messages: a message from a person (private chat unless "chat" given)."""
+    """POST /sandbox/users/{user_id}/messages: a message from a person (private chat unless "chat" given).
+
+    400 (and nothing queued or remembered) when the body cannot be sent as UTF-8 JSON.
+    """
     ctx = context(request)
     state, uid, body = ctx.state, int_param(request, "user_id"), await json_object(request)
     user = _user(request, uid, body)
@@ -111,13 +149,18 @@ async def user_message(request: Request) -> Any:
         if entities:
             msg["entities"] = entities
     msg.update(body)
+    update = state.add_update({"message": copy.deepcopy(msg)})
     state.user_messages.setdefault(chat_id, []).append(msg)
-    return state.add_update({"message": copy.deepcopy(msg)})
+    return update
 
 
 async def press(request: Request) -> Any:
-    """POST /sandbox/users/{user_id}/press: tap an inline button (even one no longer shown)."""
-    state, uid, body = context(request).state, int_param(request, "user_id"), await json_object(request)
+    """POST /sandbox/users/{user_id}/press: tap an inline button (even one no longer shown).
+
+    The query is answerable once, until it is `callback_query_ttl` seconds old (GET/POST /sandbox/limits).
+    """
+    ctx = context(request)
+    state, uid, body = ctx.state, int_param(request, "user_id"), await json_object(request)
     chat_id = body.get("chat_id", uid)
     msg = state.find_message(chat_id, body.get("message_id"))
     if msg is None:
@@ -129,11 +172,12 @@ async def press(request: Request) -> Any:
     data = body.get("data")
     if data is not None:
         query["data"] = data
-    state.callback_queries[qid] = {"user_id": uid, "chat_id": chat_id, "message_id": msg["message_id"],
-                                   "answered": False}
+    update = state.add_update({"callback_query": query})
+    state.add_callback_query(qid, {"user_id": uid, "chat_id": chat_id, "message_id": msg["message_id"]},
+                             ctx.limiter.clock())
     keyboard = (msg.get("reply_markup") or {}).get("inline_keyboard", [])
     present = any(b.get("callback_data") == data for row in keyboard for b in row)
-    return {"update": state.add_update({"callback_query": query}), "button_present": present}
+    return {"update": update, "button_present": present}
 
 
 async def block(request: Request) -> Any:
@@ -168,7 +212,14 @@ async def calls(request: Request) -> Any:
 
 
 async def faults(request: Request) -> Any:
-    """POST /sandbox/faults adds a rule; GET lists them; DELETE removes all."""
+    """POST /sandbox/faults adds a rule; GET lists them; DELETE removes all.
+
+    A rule is {"kind": "429"|"500"|"502"|"403"|"drop"|"timeout", optional "rate" (0..1, default 1),
+    "chat_id", "methods" (names, case-insensitive), "count" (fire this many times, then go),
+    "nth" (fire only on the N-th call matching methods/chat_id since the rule was added, then go;
+    not with "count" or a "rate" below 1), "retry_after" (429, default 5) and "delay" (timeout, default 10 s)}.
+    Rules are listed with their "id" and "seen": how many calls have matched their filters so far.
+    """
     ctx = context(request)
     if request.method == "DELETE":
         ctx.faults.clear()
@@ -182,7 +233,12 @@ async def faults(request: Request) -> Any:
 
 
 async def limits(request: Request) -> Any:
-    """GET /sandbox/limits; POST changes some fields."""
+    """GET /sandbox/limits; POST changes some fields.
+
+    Fields: max_text, max_caption, max_callback_data, overall_rate, overall_burst, per_chat_rate,
+    per_chat_burst, enabled (rate limits on/off) and callback_query_ttl (seconds a callback query stays
+    answerable, default 900, checked even when enabled is false; 0 makes every answer "query is too old").
+    """
     ctx = context(request)
     if request.method == "POST":
         try:

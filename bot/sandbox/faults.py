@@ -12,7 +12,12 @@ BLOCKED = "Forbidden: bot was blocked by the user"
 
 @dataclass
 class FaultRule:
-    """One fault: what (`kind`), how often (`rate`, `count`) and where (`chat_id`, `methods`)."""
+    """One fault: what (`kind`), how often (`rate`, `count`, `nth`) and where (`chat_id`, `methods`).
+
+    `nth` makes the rule fire only on the N-th call matching `methods`/`chat_id` since it was added
+    (counting from 1, including calls another rule failed), after which it is removed. `seen` counts
+    the calls that have matched the filters so far.
+    """
 
     id: int
     kind: str
@@ -22,6 +27,8 @@ class FaultRule:
     count: int | None = None
     retry_after: int = 5
     delay: float = 10.0
+    nth: int | None = None
+    seen: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as JSON."""
@@ -50,7 +57,7 @@ class FaultRule:
 
 def parse_rule(raw: dict[str, Any], rule_id: int) -> FaultRule:
     """Validate a rule given as JSON; ValueError with a readable message when it is wrong."""
-    known = {"kind", "rate", "chat_id", "methods", "count", "retry_after", "delay"}
+    known = {"kind", "rate", "chat_id", "methods", "count", "retry_after", "delay", "nth"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown fault fields: {sorted(unknown)}")
@@ -68,6 +75,12 @@ def parse_rule(raw: dict[str, Any], rule_id: int) -> FaultRule:
     count = raw.get("count")
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
         raise ValueError("count must be a positive integer")
+    nth = raw.get("nth")
+    if nth is not None:
+        if isinstance(nth, bool) or not isinstance(nth, int) or nth < 1:
+            raise ValueError("nth must be a positive integer")
+        if count is not None or rate < 1:
+            raise ValueError("nth cannot be combined with count or a rate below 1")
     retry_after = raw.get("retry_after", 5)
     if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 1:
         raise ValueError("retry_after must be a positive integer")
@@ -77,7 +90,7 @@ def parse_rule(raw: dict[str, Any], rule_id: int) -> FaultRule:
     chat_id = raw.get("chat_id")
     if chat_id is not None and not isinstance(chat_id, int | str):
         raise ValueError("chat_id must be an integer or a string")
-    return FaultRule(rule_id, kind, float(rate), chat_id, methods, count, retry_after, float(delay))
+    return FaultRule(rule_id, kind, float(rate), chat_id, methods, count, retry_after, float(delay), nth)
 
 
 class FaultInjector:
@@ -102,15 +115,27 @@ class FaultInjector:
         self.random = random.Random(self.seed)
 
     def pick(self, method: str, chat_id: Any) -> FaultRule | None:
-        """The first rule that fires for this call, using up one of its `count`."""
+        """The first rule that fires for this call, using up one of its `count`.
+
+        Every matching rule counts the call in `seen`, even behind the one that fires; an `nth` rule
+        whose N-th call another rule already failed is removed without firing.
+        """
+        fired: FaultRule | None = None
         for rule in list(self.rules):
             if not rule.applies(method, chat_id):
                 continue
-            if rule.rate < 1.0 and self.random.random() >= rule.rate:
+            rule.seen += 1
+            if rule.nth is not None:
+                if rule.seen >= rule.nth:
+                    self.rules.remove(rule)
+                    if fired is None:
+                        fired = rule
+                continue
+            if fired is not None or (rule.rate < 1.0 and self.random.random() >= rule.rate):
                 continue
             if rule.count is not None:
                 rule.count -= 1
                 if rule.count <= 0:
                     self.rules.remove(rule)
-            return rule
-        return None
+            fired = rule
+        return fired

@@ -12,7 +12,15 @@ from typing import Any
 
 @dataclass
 class Limits:
-    """Size limits and send rates; rates are messages per second, bursts are bucket sizes."""
+    """Size limits, send rates and how long callback queries stay answerable.
+
+    Rates are messages per second, bursts are bucket sizes; `enabled` switches the rate limits only.
+    `callback_query_ttl` is the age in seconds (measured with the rate limiter's clock from when the
+    sandbox created the query) at which answerCallbackQuery starts failing with "query is too old";
+    it applies even when `enabled` is False. Telegram does not publish its limit (bots report failures
+    after anything from seconds to minutes), so the default of 900 s (15 min) only catches answers to
+    really stale queries, e.g. after downtime; 0 makes every answer too old.
+    """
 
     max_text: int = 4096
     max_caption: int = 1024
@@ -22,10 +30,11 @@ class Limits:
     per_chat_rate: float = 1.0
     per_chat_burst: float = 3.0
     enabled: bool = True
+    callback_query_ttl: float = 900.0
 
     @classmethod
     def unlimited(cls) -> Limits:
-        """Telegram's size limits but no rate limits."""
+        """Telegram's size limits but no rate limits (callback queries keep the default TTL)."""
         return cls(enabled=False)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from bot.sandbox.wire import bad_request
 Handler = Callable[[SandboxContext, dict[str, Any]], Awaitable[Any]]
 NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
                 "same as a current content and reply markup of the message")
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 MEDIA_KINDS = ("photo", "document", "audio", "voice", "video", "animation", "sticker", "video_note")
 
 
@@ -139,11 +140,12 @@ async def delete_messages(ctx: SandboxContext, p: dict[str, Any]) -> Any:
 
 
 async def answer_callback_query(ctx: SandboxContext, p: dict[str, Any]) -> Any:
-    """answerCallbackQuery: the query must exist and not have been answered yet."""
+    """answerCallbackQuery: the query must exist, be unanswered and younger than `callback_query_ttl`."""
     qid = str(p.get("callback_query_id", ""))
     query = ctx.state.callback_queries.get(qid)
-    if query is None or query.get("answered"):
-        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    if (query is None or query.get("answered")
+            or ctx.limiter.clock() - query["created"] >= ctx.limits.callback_query_ttl):
+        raise bad_request(QUERY_TOO_OLD)
     query["answered"] = True
     ctx.state.callback_answers.append({"callback_query_id": qid, "text": p.get("text"),
                                        "show_alert": bool(p.get("show_alert", False)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +15,46 @@ BOT_FIRST_NAME = "Check-in Bot (sandbox)"
 DEFAULT_BOT_ID = 123456
 # Update types Telegram leaves out unless asked for explicitly in allowed_updates.
 OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+class UnencodableUpdate(ValueError):
+    """An update that could not be sent to the bot as UTF-8 JSON, so it was not queued."""
+
+
+def json_problem(value: Any, path: str = "") -> str | None:
+    """Why `value` cannot be sent as UTF-8 JSON (a lone surrogate, NaN or infinity), or None when it can."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        return None
+    except (ValueError, TypeError):
+        pass
+    return _find_problem(value, path) or "it is not JSON"
+
+
+def _find_problem(value: Any, path: str) -> str | None:
+    """The first place in `value` that JSON as UTF-8 cannot carry (None: no such place)."""
+    where = path or "the top level"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"{where} has a lone surrogate {ascii(value[exc.start])} at index {exc.start}"
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{where} is {value}, which JSON cannot represent"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _find_problem(key, "") is not None:
+                return f"a key in {where} ({ascii(key)}) has a lone surrogate"
+            found = _find_problem(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _find_problem(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 class Changed:
@@ -199,7 +241,14 @@ class SandboxState:
 
     # -- updates ------------------------------------------------------------------------------------------
     def add_update(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue an update, filling update_id when missing; ids always increase."""
+        """Queue an update, filling update_id when missing; ids always increase.
+
+        UnencodableUpdate (nothing queued) when the update could not be sent as UTF-8 JSON: queued, it
+        would make every later getUpdates (and webhook delivery) fail.
+        """
+        problem = json_problem(update)
+        if problem is not None:
+            raise UnencodableUpdate(f"update cannot be sent as UTF-8 JSON: {problem}")
         uid = update.get("update_id")
         if "update_id" not in update:
             uid = update["update_id"] = self.next_update_id
@@ -222,6 +271,11 @@ class SandboxState:
                         self.remember_user(part["from"])
                     if isinstance(part.get("chat"), dict):
                         self.remember_chat(part["chat"])
+
+    def add_callback_query(self, qid: str, info: dict[str, Any], created: float) -> None:
+        """Remember a callback query the bot may answer once; `created` is on the rate limiter's clock."""
+        if qid not in self.callback_queries:
+            self.callback_queries[qid] = {**info, "answered": False, "created": created}
 
     @staticmethod
     def update_key(pending: PendingUpdate) -> int:

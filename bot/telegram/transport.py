@@ -54,3 +54,16 @@ def build_bot(token: str, base_url: str, *, rate_limit: bool) -> TolerantBot:
         request=request, get_updates_request=polling,
         rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
     )
+
+
+async def fetch_updates(bot: TolerantBot, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+    """One long poll for raw updates (malformed ones already reduced to their id), without confirming any
+    beyond ``offset``: the caller moves the offset only once it has stored what came."""
+    data = {"timeout": timeout, "offset": offset}
+    result = await bot._post("getUpdates", data, read_timeout=15 + timeout)  # raw JSON, to store as it came
+    return [raw for raw in result if isinstance(raw, dict)] if isinstance(result, list) else []
+
+
+def parses(bot: ExtBot[Any], raw: Any) -> bool:
+    """Whether python-telegram-bot can read this raw update."""
+    return _parses(bot, raw)

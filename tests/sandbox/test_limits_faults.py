@@ -135,3 +135,60 @@ async def test_bad_fault_rules_are_rejected(sb: RunningSandbox) -> None:
     for rule in rules:
         response = await sb.client.http.post("/sandbox/faults", json=rule)
         assert response.status_code == 400, rule
+
+
+async def test_fault_nth_fails_only_the_nth_matching_call(sb: RunningSandbox, bot: Bot) -> None:
+    await sb.client.say(USER, "hi")
+    await sb.client.clear_calls()
+    rule = await sb.client.faults(kind="500", methods=["sendMessage"], nth=2)
+    assert (rule["nth"], rule["seen"], rule["count"]) == (2, 0, None)
+    await bot.get_me()  # other methods do not count
+    await bot.send_message(USER, "first")
+    listed = (await sb.client.http.get("/sandbox/faults")).json()["faults"]
+    assert [(r["id"], r["nth"], r["seen"]) for r in listed] == [(rule["id"], 2, 1)]
+    with pytest.raises(NetworkError):
+        await bot.send_message(USER, "second")
+    await bot.send_message(USER, "third")
+    await bot.send_message(USER, "fourth")
+    assert (await sb.client.http.get("/sandbox/faults")).json()["faults"] == []
+    sends = [(c["params"]["text"], c["status"]) for c in await sb.client.calls() if c["method"] == "sendMessage"]
+    assert sends == [("first", 200), ("second", 500), ("third", 200), ("fourth", 200)]
+
+
+async def test_fault_nth_with_chat_id_counts_only_that_chat(sb: RunningSandbox, bot: Bot) -> None:
+    await sb.client.say(USER, "hi")
+    await sb.client.say(OTHER, "hi")
+    await sb.client.faults(kind="403", chat_id=USER, methods=["sendMessage"], nth=2)
+    await bot.send_message(USER, "u1")
+    await bot.send_message(OTHER, "o1")
+    await bot.send_message(OTHER, "o2")
+    with pytest.raises(Forbidden):
+        await bot.send_message(USER, "u2")
+    await bot.send_message(USER, "u3")
+    await bot.send_message(OTHER, "o3")
+    assert [m["text"] for m in await sb.client.messages(USER)] == ["u1", "u3"]
+    assert [m["text"] for m in await sb.client.messages(OTHER)] == ["o1", "o2", "o3"]
+
+
+def test_fault_nth_counts_calls_other_rules_failed() -> None:
+    faults = FaultInjector()
+    counted = faults.add({"kind": "500", "count": 1})
+    nth = faults.add({"kind": "403", "nth": 2})
+    assert faults.pick("sendMessage", 1) is counted
+    assert faults.pick("sendMessage", 1) is nth
+    assert faults.pick("sendMessage", 1) is None and faults.rules == []
+    first = faults.add({"kind": "500", "nth": 1})
+    behind = faults.add({"kind": "403", "count": 1})
+    assert faults.pick("getMe", None) is first
+    assert (behind.seen, behind.count) == (1, 1)  # it saw the call but did not fire
+    assert faults.pick("getMe", None) is behind
+
+
+async def test_bad_nth_fault_rules_are_rejected(sb: RunningSandbox) -> None:
+    rules = ({"kind": "500", "nth": 0}, {"kind": "500", "nth": True}, {"kind": "500", "nth": 1.5},
+             {"kind": "500", "nth": "2"}, {"kind": "500", "nth": 2, "count": 1},
+             {"kind": "500", "nth": 2, "rate": 0.5}, {"kind": "500", "seen": 3})
+    for rule in rules:
+        response = await sb.client.http.post("/sandbox/faults", json=rule)
+        assert response.status_code == 400, rule
+    assert (await sb.client.http.get("/sandbox/faults")).json()["faults"] == []

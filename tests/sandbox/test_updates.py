@@ -130,3 +130,84 @@ async def test_webhook_blocks_get_updates(sb: RunningSandbox, bot: Bot) -> None:
 async def test_wait_for_times_out_clearly(sb: RunningSandbox) -> None:
     with pytest.raises(TimeoutError, match="still false"):
         await sb.state.wait_for(lambda: False, timeout=0.05)
+
+
+TOO_OLD = {"ok": False, "error_code": 400,
+           "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}
+
+
+async def test_callback_query_ttl_zero_makes_every_answer_too_old(sb: RunningSandbox, bot: Bot) -> None:
+    await sb.client.say(USER, "hi")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="yes")]])
+    msg = await bot.send_message(USER, "Agree?", reply_markup=markup)
+    assert (await sb.client.set_limits())["callback_query_ttl"] == 900  # Limits.unlimited() keeps it
+    qid = (await sb.client.press(USER, msg.message_id, "yes"))["update"]["callback_query"]["id"]
+    assert (await sb.client.set_limits(callback_query_ttl=0))["callback_query_ttl"] == 0
+    answer = f"{sb.bot_base_url}{bot.token}/answerCallbackQuery"
+    response = await sb.client.http.post(answer, json={"callback_query_id": qid})
+    assert (response.status_code, response.json()) == (400, TOO_OLD)
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query(qid, text="late")
+    response = await sb.client.http.post(answer, json={"callback_query_id": "never-issued"})
+    assert (response.status_code, response.json()) == (400, TOO_OLD)
+    assert await sb.client.callback_answers() == []
+    await sb.client.set_limits(callback_query_ttl=900)
+    fresh = (await sb.client.press(USER, msg.message_id, "yes"))["update"]["callback_query"]["id"]
+    assert await bot.answer_callback_query(fresh)
+    response = await sb.client.http.post("/sandbox/limits", json={"callback_query_ttl": -1})
+    assert response.status_code == 400
+
+
+async def test_callback_query_ages_on_the_limiter_clock(sb: RunningSandbox, bot: Bot) -> None:
+    now = [1000.0]
+    sb.context.limiter.clock = lambda: now[0]  # the injectable clock the rate limiter uses too
+    await sb.client.set_limits(callback_query_ttl=60)
+    await sb.client.say(USER, "hi")
+    msg = await bot.send_message(USER, "Agree?")
+    first = (await sb.client.press(USER, msg.message_id, "a"))["update"]["callback_query"]["id"]
+    second = (await sb.client.press(USER, msg.message_id, "b"))["update"]["callback_query"]["id"]
+    now[0] += 59.5
+    assert await bot.answer_callback_query(first)
+    now[0] += 0.5
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query(second)
+    assert [a["callback_query_id"] for a in await sb.client.callback_answers()] == [first]
+
+
+async def test_raw_callback_query_update_is_answerable_until_too_old(sb: RunningSandbox, bot: Bot) -> None:
+    def raw(qid: str) -> dict[str, object]:
+        return {"callback_query": {"id": qid, "chat_instance": "42", "data": "x",
+                                   "from": {"id": USER, "is_bot": False, "first_name": "A"}}}
+
+    await sb.client.post_update(raw("raw-1"))
+    assert await bot.answer_callback_query("raw-1", text="ok")
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query("raw-1")  # answered already
+    await sb.client.set_limits(callback_query_ttl=0)
+    await sb.client.post_update(raw("raw-2"))
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await bot.answer_callback_query("raw-2")
+    assert [a["callback_query_id"] for a in await sb.client.callback_answers()] == ["raw-1"]
+
+
+async def test_unencodable_updates_are_refused_and_never_queued(sb: RunningSandbox, bot: Bot) -> None:
+    json_headers = {"content-type": "application/json"}
+    # Raw bytes: the JSON escape \ud800 decodes to a lone surrogate, which UTF-8 cannot carry.
+    lone = (b'{"update_id": 5, "message": {"message_id": 1, "date": 0, '
+            b'"chat": {"id": 2002, "type": "private"}, "text": "\\ud800"}}')
+    response = await sb.client.http.post("/sandbox/updates", content=lone, headers=json_headers)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "UTF-8" in error and "message.text" in error and "surrogate" in error
+    bodies = (b'{"text": "bad \\udfff"}', b'{"text": "hi", "first_name": "\\ud83d"}', b'{"text": NaN}')
+    for body in bodies:
+        response = await sb.client.http.post(f"/sandbox/users/{USER}/messages", content=body,
+                                             headers=json_headers)
+        assert response.status_code == 400, body
+    nan = b'{"message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "x": Infinity}}'
+    response = await sb.client.http.post("/sandbox/updates", content=nan, headers=json_headers)
+    assert response.status_code == 400
+    assert sb.state.pending == [] and USER not in sb.state.users and sb.state.user_messages == {}
+    sent = await sb.client.say(USER, "still fine \U0001f44d")
+    updates = await bot.get_updates()
+    assert [(u.update_id, u.message.text) for u in updates] == [(sent["update_id"], "still fine \U0001f44d")]
