@@ -1,18 +1,25 @@
-"""The composition root: settings → database → content → application → periodic jobs, in that order."""
+"""The composition root: settings → database → content → application → delivery → jobs, in that order."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, require_token
+from bot.delivery.drain import Drain
 from bot.flowfiles import load_flows
+from bot.jobs.periodic import Jobs
 from bot.messages import Messages
 from bot.services import Services
 from bot.store.db import Database
@@ -20,8 +27,11 @@ from bot.store.migrate import upgrade
 from bot.telegram.application import build_application
 from bot.telegram.commands import announce
 from bot.telegram.context import BotApplication
-from bot.usecases.dispatch import Dispatcher
+from bot.telegram.receive import Receiver
+from bot.telegram.webhook import webhook_app
+from bot.usecases import reach
 from bot.usecases.programme import rules_from
+from bot.usecases.work import perform
 
 log = logging.getLogger("bot")
 
@@ -42,47 +52,101 @@ async def build_services(settings: Settings, clock: Clock, db: Database | None =
                     programme=rules_from(settings))
 
 
-def build_scheduler(dispatcher: Dispatcher, settings: Settings) -> AsyncIOScheduler:
-    """The handful of periodic jobs; per-person schedules live in the database, not here."""
+@dataclass
+class Runtime:
+    """One running service: its values, the Telegram application, the inbox receiver, the outbox drain
+    and the periodic jobs."""
+
+    services: Services
+    app: BotApplication
+    receiver: Receiver
+    drain: Drain
+    jobs: Jobs
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self, *, polling: bool, poll_timeout: int = 30) -> None:
+        """Initialise the bot, then process the inbox and drain the outbox (and poll, in polling mode)."""
+        await self.app.initialize()
+        await announce(self.app)
+        await self.drain.recover()
+        self.tasks = [asyncio.create_task(self.drain.run(), name="drain"),
+                      asyncio.create_task(self.receiver.run(), name="inbox")]
+        if polling:
+            await self.app.bot.delete_webhook(drop_pending_updates=False)
+            self.tasks.append(asyncio.create_task(self.receiver.poll(poll_timeout), name="polling"))
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish the one in hand, let sends in flight finish, then close."""
+        self.receiver.stop()
+        for task in self.tasks:
+            if task.get_name() == "polling":
+                task.cancel()
+        inbox_tasks = [t for t in self.tasks if t.get_name() != "drain"]
+        await asyncio.gather(*inbox_tasks, return_exceptions=True)
+        await self.drain.stop()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.app.shutdown()
+        await self.services.db.dispose()
+
+
+async def build_runtime(settings: Settings, clock: Clock, token: str, base_url: str,
+                        db: Database | None = None) -> Runtime:
+    """Wire one service together, in order; nothing runs until ``Runtime.start``."""
+    services = await build_services(settings, clock, db)
+    app = build_application(services, token, base_url)
+
+    async def unreachable(chat_id: int, _: datetime) -> None:
+        await perform(services, reach.unreachable, chat_id)
+
+    drain = Drain(services.db, app.bot, clock, settings.delivery, paced=settings.telegram.rate_limit,
+                  on_unreachable=unreachable)
+    services.wake = drain.wake
+    return Runtime(services, app, Receiver(app, services), drain, Jobs(services))
+
+
+def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
+    """The handful of periodic jobs, each run once at start-up (work missed while down is overdue now)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(dispatcher.tick, "interval", seconds=settings.scheduler.tick_seconds, id="dispatch",
-                      max_instances=1, coalesce=True, misfire_grace_time=None)
+    every, now = settings.scheduler.tick_seconds, datetime.now(UTC)
+    jobs = {"sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch, "outbox-recover": runtime.drain.recover}
+    for name, job in jobs.items():
+        seconds = settings.delivery.lease_seconds / 2 if name == "outbox-recover" else every
+        scheduler.add_job(job, "interval", seconds=seconds, id=name, max_instances=1, coalesce=True,
+                          misfire_grace_time=None, next_run_time=now)
     return scheduler
 
 
 async def serve(settings: Settings) -> None:
-    """Run the service until SIGINT/SIGTERM: Telegram updates in, due check-ins out."""
+    """Run the service until SIGINT/SIGTERM: Telegram updates in, due check-ins and replies out."""
     token = require_token(settings)
-    services = await build_services(settings, SystemClock())
-    app: BotApplication = build_application(services, token, settings.telegram.base_url,
-                                            rate_limit=settings.telegram.rate_limit)
-    dispatcher = Dispatcher(services, app.bot)
-    scheduler = build_scheduler(dispatcher, settings)
+    runtime = await build_runtime(settings, SystemClock(), token, settings.telegram.base_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await announce(app)
-        await app.start()
-        if settings.telegram.mode == "webhook":
-            secret = settings.telegram.webhook_secret
-            assert settings.telegram.webhook_url is not None and secret is not None
-            assert app.updater is not None
-            await app.updater.start_webhook(
-                listen=settings.telegram.webhook_listen, port=settings.telegram.webhook_port,
-                webhook_url=settings.telegram.webhook_url, secret_token=secret.get_secret_value(),
-            )
-        else:
-            assert app.updater is not None
-            await app.updater.start_polling(timeout=30, drop_pending_updates=False)
-        scheduler.start()
-        await dispatcher.tick()
-        log.info("checkin-bot is running as @%s (%s mode)", services.bot_username, settings.telegram.mode)
-        await stop.wait()
-        log.info("stopping")
-        scheduler.shutdown(wait=False)
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        await app.stop()
-    await services.db.dispose()
+    webhook = settings.telegram.mode == "webhook"
+    await runtime.start(polling=not webhook)
+    server: uvicorn.Server | None = None
+    serving: asyncio.Task[None] | None = None
+    if webhook:
+        secret, url = settings.telegram.webhook_secret, settings.telegram.webhook_url
+        assert secret is not None and url is not None
+        web = webhook_app(runtime.receiver, urlsplit(url).path, secret.get_secret_value())
+        server = uvicorn.Server(uvicorn.Config(web, host=settings.telegram.webhook_listen,
+                                               port=settings.telegram.webhook_port, log_level="warning"))
+        serving = asyncio.create_task(server.serve())
+        await runtime.app.bot.set_webhook(url, secret_token=secret.get_secret_value())
+    scheduler = build_scheduler(runtime, settings)
+    scheduler.start()
+    log.info("checkin-bot is running as @%s (%s mode)", runtime.services.bot_username, settings.telegram.mode)
+    await stop.wait()
+    log.info("stopping")
+    scheduler.shutdown(wait=False)
+    if server is not None and serving is not None:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    await runtime.stop()
+    log.info("stopped; delivery: %s", dict(runtime.drain.stats))

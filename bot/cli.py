@@ -6,27 +6,44 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.app import build_services
 from bot.clock import SystemClock
-from bot.config import DAYS, ConfigError, Settings, load_settings, parse_settings, require_token
+from bot.config import ConfigError, Settings, load_settings, parse_settings, require_token
+from bot.core.when import WhenError, parse_when
 from bot.messages import MessagesError
 from bot.qr import qr_png
 from bot.store.db import Database
 from bot.store.migrate import upgrade
-from bot.usecases import enrolment
+from bot.usecases import caseload, enrolment, invites, sessions
+from bot.usecases.appointments import PLACE_LIMIT
+from bot.usecases.work import Work, perform
 
 EXIT_BAD_CONFIG = 2
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _settings(path: str | None) -> Settings:
     return load_settings(Path(path)) if path else parse_settings({}, source="(defaults)")
+
+
+async def _perform(settings: Settings, case: Callable[Concatenate[Work, P], Awaitable[R]], /, *args: P.args,
+                   **kwargs: P.kwargs) -> R:
+    """Run one use case against the configured database (migrated first), as the service would."""
+    services = await build_services(settings, SystemClock())
+    try:
+        return await perform(services, case, *args, **kwargs)
+    finally:
+        await services.db.dispose()
 
 
 async def _bot_username(settings: Settings) -> str:
@@ -105,16 +122,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
     async def go() -> tuple[int, str]:
         username = await _bot_username(settings)
-        db = Database.from_url(settings.database.url)
-        await upgrade(db)
-        try:
-            person, token = await enrolment.create_invite(
-                db, args.worker, args.name, SystemClock().now(), settings.enrolment.invite_ttl_days,
-                settings.service.timezone, DAYS.index(settings.checkins.default_day),
-                settings.checkins.default_time.strftime("%H:%M"))
-        finally:
-            await db.dispose()
-        return person.id, enrolment.deep_link(username, token)
+        invited = await _perform(settings, invites.create, args.worker, args.name)
+        return invited.person.id, enrolment.deep_link(username, invited.token)
 
     person_id, link = asyncio.run(go())
     print(f"person id: {person_id}")
@@ -132,60 +141,36 @@ def _written_out(at: datetime, zone: str) -> str:
 
 def cmd_discharge(args: argparse.Namespace) -> int:
     """End a person's support: they move to follow-up check-ins."""
-    from bot.usecases.caseload import discharge_by_id, status_words
-    from bot.usecases.programme import rules_from
-
     settings = _settings(args.config)
-
-    async def go() -> tuple[str, str, bool]:
-        db = Database.from_url(settings.database.url)
-        await upgrade(db)
-        try:
-            person, ended = await discharge_by_id(db, args.person, SystemClock().now(), rules_from(settings))
-        finally:
-            await db.dispose()
-        return person.display_name, person.status, ended
-
-    name, status, ended = asyncio.run(go())
+    person, ended = asyncio.run(_perform(settings, caseload.discharge_by_id, args.person))
     if not ended:
-        print(f"support cannot be ended for person {args.person} ({name}): they are {status_words(status)}",
-              file=sys.stderr)
+        print(f"support cannot be ended for person {args.person} ({person.display_name}): "
+              f"they are {caseload.status_words(person.status)}", file=sys.stderr)
         return 1
-    print(f"support ended for person {args.person} ({name}); follow-up check-ins at 2 weeks, 1, 3 and 6 months")
+    print(f"support ended for person {args.person} ({person.display_name}); "
+          "follow-up check-ins at 2 weeks, 1, 3 and 6 months")
     return 0
 
 
 def cmd_session(args: argparse.Namespace) -> int:
     """Record a person's next session with their worker; they are reminded the day before."""
-    from bot.core.when import WhenError, parse_when
-    from bot.usecases.appointments import PLACE_LIMIT, book_by_id
-    from bot.usecases.programme import rules_from
-
     settings = _settings(args.config)
-    zone, now = settings.service.timezone, SystemClock().now()
+    zone = settings.service.timezone
     try:
-        at = parse_when(args.at, now, zone)
+        at = parse_when(args.at, SystemClock().now(), zone)
     except WhenError as exc:
         print(f"--at {args.at!r}: {WHEN_PROBLEMS[exc.reason]}", file=sys.stderr)
         return 1
-    place = (args.place or "").strip() or None
-    if place is not None and len(place) > PLACE_LIMIT:
+    try:
+        booked = asyncio.run(_perform(settings, sessions.book_by_id, args.person, at, args.place))
+    except sessions.PlaceTooLong:
         print(f"--place: keep it to {PLACE_LIMIT} characters or fewer", file=sys.stderr)
         return 1
-
-    async def go() -> tuple[str, datetime | None]:
-        db = Database.from_url(settings.database.url)
-        await upgrade(db)
-        try:
-            person, _, remind_at = await book_by_id(db, args.person, at, place, now, rules_from(settings))
-        finally:
-            await db.dispose()
-        return person.display_name, remind_at
-
-    name, remind_at = asyncio.run(go())
+    place = booked.appointment.place
     where = f", at {place}" if place else ""
-    print(f"session booked for person {args.person} ({name}): {_written_out(at, zone)}{where}")
-    print("reminder: " + (_written_out(remind_at, zone) if remind_at else "none (too soon)"))
+    print(f"session booked for person {args.person} ({booked.person.display_name}): "
+          f"{_written_out(booked.appointment.at, zone)}{where}")
+    print("reminder: " + (_written_out(booked.reminder_at, zone) if booked.reminder_at else "none (too soon)"))
     return 0
 
 

@@ -182,6 +182,7 @@ class DeliverySettings(Section):
     unknown_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     stop_grace_seconds: float = Field(default=20.0, ge=0, le=600)
+    send_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
 
     @property
     def overall_rate(self) -> float:

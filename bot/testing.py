@@ -3,8 +3,9 @@
 ``Harness`` starts the Bot API sandbox in this event loop, builds the real python-telegram-bot
 Application against it over HTTP (long polling, as in production), and gives the service a
 ``SimClock``. Nothing is mocked: updates travel through the sandbox's ``getUpdates``, replies are real
-Bot API calls, data lands in a real database. Waiting is event-driven (no sleeps): ``say`` and
-``press`` return once the bot has finished processing that update.
+Bot API calls, data lands in a real database. Updates go through the inbox and replies through the
+outbox, as in production. Waiting is event-driven (no sleeps): ``say`` and ``press`` return once the
+bot has processed that update and sent everything it queued; ``tick`` runs the periodic jobs once.
 
     async with Harness() as h:
         worker_id, token = await h.add_worker("Sam")
@@ -27,50 +28,22 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import func, select, text
-from telegram import Update
-from telegram.ext import Application
 
-from bot.app import build_services
+from bot.app import Runtime, build_runtime
 from bot.clock import SimClock
 from bot.config import Settings, parse_settings
+from bot.jobs.periodic import TickReport
 from bot.sandbox.limits import Limits
 from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.models import CheckIn, Person
-from bot.telegram.application import build_application
-from bot.telegram.commands import announce
 from bot.usecases import enrolment
-from bot.usecases.dispatch import Dispatcher, TickReport
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026
 LINK = re.compile(r"start=([A-Za-z0-9_\-]+)")
-
-
-class TrackingApplication(Application):  # type: ignore[type-arg]
-    """An Application that remembers which updates it has finished processing."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.processed: set[int] = set()
-        self.idle = asyncio.Condition()
-
-    async def process_update(self, update: object) -> None:
-        """Process as usual, then record the update id and wake anyone waiting for it."""
-        try:
-            await super().process_update(update)
-        finally:
-            if isinstance(update, Update):
-                async with self.idle:
-                    self.processed.add(update.update_id)
-                    self.idle.notify_all()
-
-    async def wait_processed(self, update_id: int, timeout: float = 10.0) -> None:
-        """Wait until ``update_id`` has been handled (or raise TimeoutError)."""
-        async with asyncio.timeout(timeout), self.idle:
-            await self.idle.wait_for(lambda: update_id in self.processed)
 
 
 async def reset_postgres(url: str) -> None:
@@ -101,6 +74,7 @@ class Harness:
 
     def __init__(self, database_url: str | None = None, start: datetime = START,
                  limits: Limits | None = None, rate_limit: bool = False, **settings: Any) -> None:
+        # rate_limit=True makes the drain keep to Telegram's limits (real time), as in production
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.database_url = database_url
         self.clock = SimClock(start)
@@ -108,7 +82,7 @@ class Harness:
         self.rate_limit = rate_limit
         self.settings_overrides = settings
         self.sandbox = RunningSandbox(limits=self.limits)
-        self.app: TrackingApplication | None = None
+        self.runtime: Runtime | None = None
         self.services: Services | None = None
 
     async def __aenter__(self) -> Harness:
@@ -118,6 +92,7 @@ class Harness:
         elif self.database_url.startswith("postgres"):
             await reset_postgres(self.database_url)
         await self.sandbox.__aenter__()
+        self.settings_overrides.setdefault("telegram", {})["rate_limit"] = self.rate_limit
         self.settings = test_settings(self.database_url, **self.settings_overrides)
         await self.start_bot()
         return self
@@ -131,39 +106,39 @@ class Harness:
 
     # -- the bot process ---------------------------------------------------------------------------
     async def start_bot(self) -> None:
-        """Build services and the Application, and start long polling (as ``checkin-bot run`` does)."""
-        self.services = await build_services(self.settings, self.clock)
-        app = build_application(self.services, TOKEN, self.sandbox.bot_base_url, rate_limit=self.rate_limit,
-                                application_class=TrackingApplication)
-        assert isinstance(app, TrackingApplication)
-        self.app = app
-        await app.initialize()
-        await announce(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+        """Build the service and start it with long polling, as ``checkin-bot run`` does (jobs run on ``tick``)."""
+        self.runtime = await build_runtime(self.settings, self.clock, TOKEN, self.sandbox.bot_base_url)
+        self.services = self.runtime.services
+        await self.runtime.start(polling=True, poll_timeout=1)
 
     async def stop_bot(self) -> None:
-        """Stop polling and the Application and close the database (a process exit)."""
-        if self.app is not None:
-            if self.app.updater is not None and self.app.updater.running:
-                await self.app.updater.stop()
-            await self.app.stop()
-            await self.app.shutdown()
-            self.app = None
-        if self.services is not None:
-            await self.services.db.dispose()
-            self.services = None
+        """Stop polling, let sends in flight finish, close the database (a normal process exit)."""
+        if self.runtime is not None:
+            await self.runtime.stop()
+        self.runtime = None
+        self.services = None
 
     async def restart(self) -> None:
         """Stop the bot and start a fresh one on the same database and sandbox."""
         await self.stop_bot()
         await self.start_bot()
 
+    @property
+    def app(self) -> Any:
+        """The running python-telegram-bot Application."""
+        assert self.runtime is not None
+        return self.runtime.app
+
+    async def settle(self) -> None:
+        """Wait until everything queued so far has been sent (or has failed)."""
+        assert self.runtime is not None
+        await self.runtime.drain.settle()
+
     # -- people talking to the bot -------------------------------------------------------------------
     async def _delivered(self, update: dict[str, Any]) -> dict[str, Any]:
-        assert self.app is not None
-        await self.app.wait_processed(int(update["update_id"]))
+        assert self.runtime is not None
+        await self.runtime.receiver.wait_processed(int(update["update_id"]))
+        await self.settle()
         return update
 
     async def say(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
@@ -246,9 +221,14 @@ class Harness:
 
     # -- time ------------------------------------------------------------------------------------------
     async def tick(self) -> TickReport:
-        """Run one dispatch pass at the simulated time."""
-        assert self.services is not None and self.app is not None
-        return await Dispatcher(self.services, self.app.bot).tick()
+        """Run every periodic job once at the simulated time, then wait until what they queued is sent."""
+        assert self.runtime is not None
+        before = dict(self.runtime.drain.stats)
+        report = await self.runtime.jobs.tick()
+        await self.settle()
+        after = self.runtime.drain.stats
+        report.delivery = {key: after[key] - before.get(key, 0) for key in after if after[key] != before.get(key, 0)}
+        return report
 
     async def next_wake(self, until: datetime, people: Sequence[SimPerson] = ()) -> datetime:
         """The next moment anything can happen: a check-in due, a reminder, an expiry, a pause ending,

@@ -180,6 +180,20 @@ async def press(request: Request) -> Any:
     return {"update": update, "button_present": present}
 
 
+async def add_user(request: Request) -> Any:
+    """POST /sandbox/users/{user_id} ``{"first_name": …, "language_code": …}``: a person who has opened a private
+    chat with the bot (so it can write to them) without sending it anything."""
+    body = await json_object(request)
+    user = {"id": int_param(request, "user_id"), "is_bot": False,
+            "first_name": str(body.get("first_name") or "User")}
+    if body.get("language_code"):
+        user["language_code"] = str(body["language_code"])
+    state = context(request).state
+    state.remember_user(user)
+    state.touch()
+    return {"ok": True, "user": user}
+
+
 async def block(request: Request) -> Any:
     """POST /sandbox/users/{user_id}/block: the person blocks the bot."""
     state = context(request).state
@@ -274,6 +288,7 @@ async def file_bytes(request: Request) -> Any:
 
 ROUTES = [
     Route("/sandbox/updates", handles_errors(post_update), methods=["POST"]),
+    Route("/sandbox/users/{user_id}", handles_errors(add_user), methods=["POST"]),
     Route("/sandbox/users/{user_id}/messages", handles_errors(user_message), methods=["POST"]),
     Route("/sandbox/users/{user_id}/press", handles_errors(press), methods=["POST"]),
     Route("/sandbox/users/{user_id}/block", handles_errors(block), methods=["POST"]),

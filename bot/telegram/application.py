@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core import buttons
 from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
@@ -30,13 +31,13 @@ MEDIA = (
 
 
 def build_application(
-    services: Services, token: str, base_url: str, *, rate_limit: bool = True,
-    application_class: type[Application[Any, Any, Any, Any, Any, Any]] = Application,
+    services: Services, token: str, base_url: str,
 ) -> BotApplication:
-    """A ready-to-initialise Application wired to ``services``."""
-    bot = build_bot(token, base_url, rate_limit=rate_limit)
+    """A ready-to-initialise Application wired to ``services``; updates reach it from the inbox
+    (``bot.telegram.receive``), never from python-telegram-bot's own Updater."""
+    bot = build_bot(token, base_url, services.settings.delivery.send_timeout_seconds)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        ApplicationBuilder().bot(bot).context_types(CONTEXT_TYPES).application_class(application_class)
+        ApplicationBuilder().bot(bot).context_types(CONTEXT_TYPES).updater(None)
     )
     app: BotApplication = builder.build()
     app.bot_data[SERVICES_KEY] = services
@@ -62,11 +63,11 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("resume", controls.resume, filters=PRIVATE))
     app.add_handler(CommandHandler("language", controls.ask_language, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", controls.ask_stop, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=rf"^{keyboards.ONBOARDING}:"))
-    app.add_handler(CallbackQueryHandler(checkin.answer, pattern=rf"^{keyboards.CHECKIN}:"))
-    app.add_handler(CallbackQueryHandler(controls.choose, pattern=rf"^{controls.CONTROLS}:"))
-    app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=rf"^{caseload.DISCHARGE}:"))
-    app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=rf"^{appointments.REMINDER}:"))
+    app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=buttons.pattern(buttons.ONBOARDING)))
+    app.add_handler(CallbackQueryHandler(checkin.tapped, pattern=buttons.pattern(buttons.CHECKIN)))
+    app.add_handler(CallbackQueryHandler(controls.choose, pattern=controls.PATTERN))
+    app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))
+    app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=buttons.pattern(buttons.SESSION)))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, checkin.typed))

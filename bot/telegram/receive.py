@@ -16,6 +16,7 @@ from telegram.error import Conflict, InvalidToken, TelegramError
 from bot.delivery import inbox
 from bot.services import Services
 from bot.store.models import InboxUpdate
+from bot.telegram import notices
 from bot.telegram.context import BotApplication
 from bot.telegram.transport import TolerantBot, fetch_updates, parses
 
@@ -31,6 +32,7 @@ class Receiver:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._finished: OrderedDict[int, None] = OrderedDict()  # recently processed ids, for waiters
+        self._told: OrderedDict[int, None] = OrderedDict()  # updates whose sender heard the database is down
         self._changed = asyncio.Condition()
 
     def wake(self) -> None:
@@ -74,8 +76,22 @@ class Receiver:
                 failures += 1
                 log.error("could not store updates: database unavailable (%s); Telegram keeps them",
                           type(exc).__name__)
+                await self._tell_waiting(raw)
             if failures:
                 await self._pause(min(30.0, 0.5 * 2 ** failures))
+
+    async def _tell_waiting(self, raw: list[dict[str, Any]]) -> None:
+        """Tell each person once that their message will go through when the database is back."""
+        for update in raw:
+            update_id = update.get("update_id")
+            if not isinstance(update_id, int) or update_id in self._told:
+                continue
+            self._told[update_id] = None
+            while len(self._told) > 10_000:
+                self._told.popitem(last=False)
+            parsed = Update.de_json(update, self.app.bot) if inbox_ready(self.app, update) else None
+            if parsed is not None:
+                await notices.database_down(self.app.bot, self.services, parsed)
 
     async def accept(self, raw: dict[str, Any]) -> None:
         """Store one update that arrived by webhook (committed when this returns)."""

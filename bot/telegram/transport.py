@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger("bot.telegram")
@@ -43,16 +43,18 @@ class TolerantBot(ExtBot[Any]):
         return cleaned
 
 
-def build_bot(token: str, base_url: str, *, rate_limit: bool) -> TolerantBot:
-    """A bot with its own connection pools for sending and for long polling."""
-    request = HTTPXRequest(connection_pool_size=32, connect_timeout=10, read_timeout=15, write_timeout=15,
-                           pool_timeout=5)
+def build_bot(token: str, base_url: str, send_timeout: float = 15.0) -> TolerantBot:
+    """A bot with its own connection pools for sending and for long polling.
+
+    It does no pacing of its own: the outbox drain keeps to Telegram's limits (``bot.delivery.pacing``).
+    """
+    request = HTTPXRequest(connection_pool_size=32, connect_timeout=min(10.0, send_timeout),
+                           read_timeout=send_timeout, write_timeout=send_timeout, pool_timeout=5)
     polling = HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=40, write_timeout=15)
     file_url = base_url.removesuffix("/bot") + "/file/bot" if "api.telegram.org" not in base_url else None
     return TolerantBot(
         token, base_url=base_url, base_file_url=file_url or "https://api.telegram.org/file/bot",
         request=request, get_updates_request=polling,
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
     )
 
 

@@ -1,37 +1,31 @@
 """Sessions with the link worker: booking, the reminder the day before, the person's reply, missed/attended.
 
-``remind_appointments`` is called from the dispatch tick; each reminder is claimed with a conditional
-UPDATE before it is sent, so a restart or a second instance cannot send it twice.
+``remind_sessions`` is a sweep job: each reminder is claimed (``reminded_at`` set) in the transaction that
+queues it, so a restart or a second instance cannot send it twice.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
-from telegram.error import Forbidden, NetworkError
 
+from bot.core import buttons
 from bot.core.programme import Rules
 from bot.core.schedule import parse_hhmm
 from bot.core.when import reminder_due
+from bot.delivery.outbox import grid
 from bot.services import Services
-from bot.store.db import Database
+from bot.store.claims import claim_batch, claim_one
 from bot.store.models import Appointment, Person, Worker
-from bot.telegram import keyboards
-from bot.telegram.send import send_html
 from bot.usecases import programme
 from bot.usecases.caseload import audit, audit_worker
 from bot.usecases.escalations import raise_escalation
+from bot.usecases.work import Tap, Work
 
-log = logging.getLogger("bot.usecases.appointments")
-
-CALLBACK = "ap"
 PLACE_LIMIT = 200
 UPCOMING = ("booked", "confirmed", "change_requested")
 MARKABLE = ("booked", "confirmed")
@@ -48,14 +42,12 @@ def describe(services: Services, locale: str, at: datetime, zone: str, place: st
     return services.text(locale, "appointments.when_place", when=when, place=place) if place else when
 
 
-def reply_data(appointment_id: int, choice: Literal["y", "n"]) -> str:
-    """Callback data for the reminder's buttons: ``ap:<appointment>:y`` (can make it) or ``:n`` (change)."""
-    return f"{CALLBACK}:{appointment_id}:{choice}"
-
-
 async def book(session: AsyncSession, worker: Worker | None, person: Person, at: datetime, place: str | None,
                now: datetime, rules: Rules) -> tuple[Appointment, Appointment | None]:
-    """Record the person's next session; an upcoming one it replaces is cancelled. Returns (new, replaced)."""
+    """Record the person's next session; an upcoming one it replaces is cancelled. Returns (new, replaced).
+
+    ``worker`` is who booked it (None: the command line).
+    """
     replaced = (await session.execute(
         select(Appointment).where(Appointment.person_id == person.id, Appointment.at > now,
                                   Appointment.status.in_(UPCOMING)).order_by(Appointment.at)
@@ -72,17 +64,6 @@ async def book(session: AsyncSession, worker: Worker | None, person: Person, at:
         audit(session, "cli", "session_booked", now, person.worker_id, person.id)
     await programme.replan(session, person, now, rules)
     return appointment, replaced
-
-
-async def book_by_id(db: Database, person_id: int, at: datetime, place: str | None, now: datetime,
-                     rules: Rules) -> tuple[Person, Appointment, datetime | None]:
-    """Book a session for a person named by id on the command line: (person, session, reminder time)."""
-    async with db.session() as session:
-        person = await session.get(Person, person_id)
-        if person is None:
-            raise LookupError(f"no person with id {person_id}")
-        appointment, _ = await book(session, None, person, at, place, now, rules)
-        return person, appointment, reminder_time(appointment, person, rules)
 
 
 def reminder_time(appointment: Appointment, person: Person, rules: Rules) -> datetime | None:
@@ -114,116 +95,86 @@ async def mark(session: AsyncSession, worker: Worker, person: Person, outcome: L
     return appointment
 
 
-async def remind_appointments(services: Services, bot: Bot, now: datetime) -> int:
-    """Send every session reminder whose time has come, once each; returns how many were sent."""
-    async with services.db.session() as session:
-        rows = (await session.execute(
-            select(Appointment, Person).join(Person, Person.id == Appointment.person_id).where(
-                Appointment.status == "booked", Appointment.reminded_at.is_(None), Appointment.at > now,
-                Appointment.at <= now + REMINDER_WINDOW, Person.status.in_(REMINDED),
-                Person.chat_id.is_not(None))
-        )).all()
-    sent = 0
-    for appointment, person in rows:
-        due = reminder_time(appointment, person, services.programme)
-        if due is not None and due <= now and await _remind_one(services, bot, appointment, person, now):
-            sent += 1
-    return sent
+async def remind_sessions(work: Work, limit: int) -> int:
+    """Queue every session reminder whose time has come (at most ``limit``), once each; returns how many."""
+    rows = (await work.session.execute(
+        select(Appointment, Person).join(Person, Person.id == Appointment.person_id).where(
+            Appointment.status == "booked", Appointment.reminded_at.is_(None), Appointment.at > work.now,
+            Appointment.at <= work.now + REMINDER_WINDOW, Person.status.in_(REMINDED), Person.chat_id.is_not(None))
+        .order_by(Appointment.at, Appointment.id)
+    )).all()
+    due = {appointment.id: (appointment, person) for appointment, person in rows
+           if (at := reminder_time(appointment, person, work.services.programme)) is not None and at <= work.now}
+    if not due:
+        return 0
+    won = set(await claim_batch(
+        work.session, Appointment, select(Appointment.id).where(Appointment.id.in_(list(due)[:limit])),
+        [Appointment.status == "booked", Appointment.reminded_at.is_(None)], {"reminded_at": work.now}))
+    queued = 0
+    for appointment_id, (appointment, person) in due.items():
+        if appointment_id in won:
+            _queue_reminder(work, appointment, person)
+            queued += 1
+    return queued
 
 
-async def _claim(services: Services, appointment_id: int, now: datetime, release: bool = False) -> bool:
-    async with services.db.session() as session:
-        if release:
-            await session.execute(update(Appointment).where(Appointment.id == appointment_id)
-                                  .values(reminded_at=None))
-            return True
-        claimed: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
-            update(Appointment).where(Appointment.id == appointment_id, Appointment.status == "booked",
-                                      Appointment.reminded_at.is_(None)).values(reminded_at=now))
-        return claimed.rowcount == 1
-
-
-async def _remind_one(services: Services, bot: Bot, appointment: Appointment, person: Person,
-                      now: datetime) -> bool:
-    if not await _claim(services, appointment.id, now):
-        return False
+def _queue_reminder(work: Work, appointment: Appointment, person: Person) -> None:
     locale = person.locale
-    text = services.text(locale, "appointments.reminder", worker=person.worker.name,
-                         when=describe(services, locale, appointment.at, person.timezone, appointment.place))
-    markup = keyboards.grid([
-        (services.text(locale, "appointments.can_make_it"), reply_data(appointment.id, "y")),
-        (services.text(locale, "appointments.need_to_change"), reply_data(appointment.id, "n")),
-    ], per_row=1)
     assert person.chat_id is not None
-    try:
-        message = await send_html(bot, person.chat_id, text, markup)
-    except Forbidden:
-        log.warning("appointment %s: person %s has blocked the bot; reminder not sent", appointment.id, person.id)
-        return False
-    except NetworkError as exc:
-        from bot.usecases.dispatch import certainly_unsent  # the dispatcher imports this module
-
-        if certainly_unsent(exc):
-            await _claim(services, appointment.id, now, release=True)  # tried again next tick
-        else:
-            log.warning("appointment %s: reminder outcome unknown (%s); not repeated", appointment.id,
-                        type(exc).__name__)
-        return False
-    async with services.db.session() as session:
-        await session.execute(update(Appointment).where(Appointment.id == appointment.id)
-                              .values(message_id=message.message_id))
-        audit(session, "system", "session_reminded", now, person.worker_id, person.id)
-    return True
+    text = work.text(locale, "appointments.reminder", worker=person.worker.name,
+                     when=describe(work.services, locale, appointment.at, person.timezone, appointment.place))
+    keyboard = grid([(work.text(locale, "appointments.can_make_it"), buttons.session_reply(appointment.id, "y")),
+                     (work.text(locale, "appointments.need_to_change"), buttons.session_reply(appointment.id, "n"))],
+                    per_row=1)
+    work.send(person.chat_id, text, keyboard, appointment_id=appointment.id)
+    audit(work.session, "system", "session_reminded", work.now, person.worker_id, person.id)
 
 
-@dataclass(frozen=True)
-class Reply:
-    """What a tap on a reminder did, after it was committed."""
+async def answer_reminder(work: Work, user_id: int, chat_id: int, message_id: int | None, shown: str,
+                          appointment_id: int, can_make_it: bool) -> Tap:
+    """"I can make it" / "I need to change it" on a reminder; a second, stale or stranger's tap changes nothing.
 
-    outcome: Literal["not_found", "confirmed", "change_requested", "already", "passed", "replaced"]
-    locale: str = "en"
-    appointment: Appointment | None = None
-    person: Person | None = None
+    The tapped message (``shown`` is its text) gets the answer added and loses its buttons; a change reaches
+    the person's worker at once and opens an "asked for contact" escalation.
+    """
+    row = (await work.session.execute(
+        select(Appointment, Person).join(Person, Person.id == Appointment.person_id).where(
+            Appointment.id == appointment_id, Person.telegram_user_id == user_id)
+    )).first()
+    if row is None:
+        work.unbutton(chat_id, message_id)
+        return Tap(work.text("en", "common.unknown_button"))
+    appointment, person = row
+    locale = person.locale
+    stale = "replaced" if appointment.status == "cancelled" else (
+        "passed" if appointment.at <= work.now and appointment.status == "booked" else None)
+    new_status = "confirmed" if can_make_it else "change_requested"
+    if stale is None and not await claim_one(work.session, Appointment, [
+            Appointment.id == appointment_id, Appointment.status == "booked"], {"status": new_status}):
+        stale = "already"
+    if stale is not None:
+        work.unbutton(chat_id, message_id)
+        return Tap(work.text(locale, f"appointments.{stale}"))
+    audit(work.session, f"person:{person.id}", f"session_{new_status}", work.now, person.worker_id, person.id)
+    if can_make_it:
+        ack = work.text(locale, "appointments.confirmed")
+    else:
+        await raise_escalation(work.session, person, "asked_contact",
+                               {"reason": "appointment change", "appointment": appointment.id}, work.now)
+        ack = work.text(locale, "appointments.change_noted", worker=person.worker.name)
+    await programme.replan(work.session, person, work.now, work.services.programme)
+    if message_id is not None:
+        work.edit(chat_id, message_id, f"{shown}\n\n{ack}")
+    if not can_make_it:
+        _tell_worker_of_change(work, person, appointment)
+    return Tap()
 
 
-async def reply(services: Services, user_id: int, appointment_id: int, can_make_it: bool,
-                now: datetime) -> Reply:
-    """Record the person's answer to a reminder; a second or stale tap changes nothing."""
-    async with services.db.session() as session:
-        row = (await session.execute(
-            select(Appointment, Person).join(Person, Person.id == Appointment.person_id).where(
-                Appointment.id == appointment_id, Person.telegram_user_id == user_id)
-            .with_for_update(of=Appointment)
-        )).first()
-        if row is None:
-            return Reply("not_found")
-        appointment, person = row
-        if appointment.status == "cancelled":
-            return Reply("replaced", person.locale)
-        if appointment.at <= now and appointment.status == "booked":
-            return Reply("passed", person.locale)
-        new_status = "confirmed" if can_make_it else "change_requested"
-        changed: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
-            update(Appointment).where(Appointment.id == appointment_id, Appointment.status == "booked")
-            .values(status=new_status))
-        if changed.rowcount != 1:
-            return Reply("already", person.locale)
-        audit(session, f"person:{person.id}", f"session_{new_status}", now, person.worker_id, person.id)
-        if not can_make_it:
-            await raise_escalation(session, person, "asked_contact",
-                                   {"reason": "appointment change", "appointment": appointment.id}, now)
-        await programme.replan(session, person, now, services.programme)
-        return Reply(new_status, person.locale, appointment, person)  # type: ignore[arg-type]
-
-
-async def tell_worker_of_change(services: Services, bot: Bot, person: Person, appointment: Appointment) -> bool:
-    """Tell the person's worker at once that a session needs changing (False if they are not on Telegram)."""
+def _tell_worker_of_change(work: Work, person: Person, appointment: Appointment) -> None:
+    """Tell the person's worker at once that a session needs changing (nothing if they are not on Telegram)."""
     chat = person.worker.telegram_user_id
     if chat is None:
-        return False
-    zone = services.settings.service.timezone
-    text = services.text("en", "appointments.worker_change", name=person.display_name, id=person.id,
-                         when=describe(services, "en", appointment.at, zone, appointment.place))
-    await send_html(bot, chat, text)
-    return True
-
+        return
+    zone = work.services.settings.service.timezone
+    work.send(chat, work.text("en", "appointments.worker_change", name=person.display_name, id=person.id,
+                              when=describe(work.services, "en", appointment.at, zone, appointment.place)))

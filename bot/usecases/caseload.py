@@ -15,9 +15,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.programme import Rules
-from bot.store.db import Database
 from bot.store.models import AuditEvent, CheckIn, Person, Worker
 from bot.usecases import programme
+from bot.usecases.work import Work
 
 GOAL_LIMIT = 200
 ACTIVITY_LIMIT = 200
@@ -145,15 +145,14 @@ async def discharge(session: AsyncSession, person: Person, now: datetime, rules:
     return True
 
 
-async def discharge_by_id(db: Database, person_id: int, now: datetime, rules: Rules) -> tuple[Person, bool]:
+async def discharge_by_id(work: Work, person_id: int) -> tuple[Person, bool]:
     """End support for a person named by id on the command line; raises LookupError if there is none."""
-    async with db.session() as session:
-        person = await session.get(Person, person_id)
-        if person is None:
-            raise LookupError(f"no person with id {person_id}")
-        ended = await discharge(session, person, now, rules)
-        if ended:
-            audit(session, "cli", "discharged", now, person.worker_id, person.id)
+    person = await work.session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person with id {person_id}")
+    ended = await discharge(work.session, person, work.now, work.services.programme)
+    if ended:
+        audit(work.session, "cli", "discharged", work.now, person.worker_id, person.id)
     return person, ended
 
 

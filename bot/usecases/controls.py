@@ -1,280 +1,133 @@
-"""The person's own controls: when check-ins come, pausing and resuming, language, stopping and coming back.
+"""The person's own controls: /time, /pause, /resume, /language, /stop (or typing STOP), and /start after STOP.
 
-Every change happens in one transaction together with ``programme.replan``, so the schedule always
-follows the person's latest wishes. The buttons of each control carry a short random nonce; the newest
-prompt of each kind is remembered in the ``meta`` table under ``ctl:<kind>:<person id>``, so a second
-tap, or a tap on an older prompt, changes nothing.
+Only a member who has finished joining can use them: someone still joining is asked to finish first, and
+anyone else gets the reply any other text gets (nothing is stored). Each command queues its question with
+buttons carrying ``ct:<kind>:<nonce>:<value>`` (see ``bot.core.buttons``); the taps are handled in
+``bot.usecases.controls_taps`` and the state in ``bot.usecases.controls_state``.
 """
 
 from __future__ import annotations
 
-import calendar
-import json
-import secrets
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.core.programme import Rules, next_due
-from bot.core.schedule import local_to_utc
-from bot.store.db import Database
-from bot.store.models import AuditEvent, CheckIn, Meta, Person
+from bot.core import buttons
+from bot.delivery.outbox import grid
+from bot.store.models import Person
+from bot.usecases import controls_state as state
+from bot.usecases import everyone_else
+from bot.usecases.controls_state import pause_end as pause_end
 from bot.usecases.enrolment import person_for_user
-from bot.usecases.escalations import raise_escalation
-from bot.usecases.programme import plan_for, replan
-
-Kind = Literal["time", "pause", "language", "stop"]
-KINDS: tuple[Kind, ...] = ("time", "pause", "language", "stop")
-FIRST_STAGE: dict[Kind, str] = {"time": "d", "pause": "x", "language": "x", "stop": "x"}
-FREQUENCIES = ("weekly", "fortnightly")
-PAUSES = ("1w", "2w", "1m", "open")
-RUNNING = ("active", "followup")
-
-Who = Literal["stranger", "joining", "member"]
+from bot.usecases.wording import local_when
+from bot.usecases.work import Work
 
 
-@dataclass(frozen=True)
-class Asked:
-    """Who asked for a control; for a member, the nonce their buttons carry."""
-
-    who: Who
-    person: Person | None = None
-    nonce: str = ""
-
-
-@dataclass(frozen=True)
-class Changed:
-    """What a tap or command did; ``person`` is a snapshot taken after the commit.
-
-    ``result`` is ``stale`` (changed nothing), ``unknown`` (not a member), ``invalid`` (data that
-    fits no button), ``next`` (more to choose), ``cancelled``, ``not_running`` (nothing to pause or
-    resume, e.g. stopped), or ``done``.
-    """
-
-    result: str
-    person: Person | None = None
-    next_due: datetime | None = None
-    worker_chat: int | None = None
-
-
-def _who(person: Person | None) -> Who:
-    if person is None:
-        return "stranger"
-    return "joining" if person.onboarding is not None else "member"
-
-
-def _key(kind: Kind, person_id: int) -> str:
-    return f"ctl:{kind}:{person_id}"
-
-
-def _worker_chat(person: Person) -> int | None:
-    worker = person.worker
-    return worker.telegram_user_id if worker is not None and worker.active else None
-
-
-async def find(db: Database, user_id: int) -> Asked:
-    """Who ``user_id`` is to the service, without changing anything."""
-    async with db.session() as session:
-        person = await person_for_user(session, user_id)
-        return Asked(_who(person), person)
-
-
-async def ask(db: Database, user_id: int, kind: Kind) -> Asked:
-    """Start a control's questions for a member: a fresh nonce makes every earlier prompt stale."""
-    async with db.session() as session:
-        person = await person_for_user(session, user_id)
-        who = _who(person)
-        if who != "member" or person is None:
-            return Asked(who, person)
-        nonce = secrets.token_hex(4)
-        await _remember(session, kind, person.id, {"n": nonce, "s": FIRST_STAGE[kind]})
-        return Asked("member", person, nonce)
-
-
-async def _remember(session: AsyncSession, kind: Kind, person_id: int, state: dict[str, Any]) -> None:
-    row = await session.get(Meta, _key(kind, person_id))
-    if row is None:
-        session.add(Meta(key=_key(kind, person_id), value=json.dumps(state)))
+async def not_member(work: Work, person: Person | None, user_id: int, chat_id: int) -> None:
+    """Someone still joining is asked to finish first; anyone else gets the reply any other text gets."""
+    if person is not None and person.onboarding is not None:
+        work.send(chat_id, work.text(person.locale, "controls.joining"))
     else:
-        row.value = json.dumps(state)
+        await everyone_else.reply_to_text(work, user_id, chat_id)
 
 
-async def _claim(
-    session: AsyncSession, user_id: int, kind: Kind, nonce: str, stage: str
-) -> tuple[Person | None, Meta | None, dict[str, Any]]:
-    """The member and their prompt state, if the tap belongs to the newest prompt at this stage."""
-    person = await person_for_user(session, user_id)
+async def _member(work: Work, user_id: int, chat_id: int, kind: state.Kind) -> tuple[Person, str] | None:
+    """A member who has finished joining and the nonce of a fresh ``kind`` prompt; anyone else is answered."""
+    person = await person_for_user(work.session, user_id)
     if person is None or person.onboarding is not None:
-        return None, None, {}
-    row = await session.get(Meta, _key(kind, person.id), with_for_update=True)
-    if row is None:
-        return person, None, {}
-    state: dict[str, Any] = json.loads(row.value)
-    if state.get("n") != nonce or state.get("s") != stage:
-        return person, None, {}
-    return person, row, state
-
-
-def _audit(session: AsyncSession, person: Person, action: str, now: datetime) -> None:
-    session.add(AuditEvent(at=now, actor=f"person:{person.id}", action=action,
-                           worker_id=person.worker_id, person_id=person.id))
-
-
-async def choose_time(db: Database, rules: Rules, choices: list[str], user_id: int, nonce: str, stage: str,
-                      value: str, now: datetime) -> Changed:
-    """One /time tap: ``d`` (day 0–6), ``t`` (one of ``choices``), then ``f`` (weekly or fortnightly)."""
-    async with db.session() as session:
-        person, row, state = await _claim(session, user_id, "time", nonce, stage)
-        if person is None:
-            return Changed("unknown")
-        if row is None:
-            return Changed("stale", person)
-        if stage == "d" and value.isdigit() and int(value) < 7:
-            row.value = json.dumps({**state, "s": "t", "day": int(value)})
-            return Changed("next", person)
-        if stage == "t" and value in choices:
-            row.value = json.dumps({**state, "s": "f", "time": value})
-            return Changed("next", person)
-        if stage == "f" and value in FREQUENCIES and "day" in state and "time" in state:
-            await session.delete(row)
-            person.checkin_day, person.checkin_time, person.frequency = state["day"], state["time"], value
-            _audit(session, person, "preferences_changed", now)
-            await session.flush()
-            planned = await replan(session, person, now, rules)
-            return Changed("done", person, planned.due_at if planned else None)
-        return Changed("invalid", person)
-
-
-def pause_end(value: str, now: datetime, zone_name: str) -> datetime | None:
-    """When a pause chosen at ``now`` ends: the start of the local day 1 or 2 weeks or a month ahead."""
-    zone = ZoneInfo(zone_name)
-    today = now.astimezone(zone).date()
-    if value == "open":
+        await not_member(work, person, user_id, chat_id)
         return None
-    if value == "1m":
-        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-        target = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return person, await state.new_prompt(work.session, kind, person.id)
+
+
+async def ask_time(work: Work, user_id: int, chat_id: int) -> None:
+    """/time: ask for the day (then, as they tap, the time and how often)."""
+    member = await _member(work, user_id, chat_id, "time")
+    if member is None:
+        return
+    person, nonce = member
+    loc = person.locale
+    days = [(work.text(loc, f"common.days.{d}"), buttons.control("time", nonce, f"d:{d}")) for d in range(7)]
+    work.send(chat_id, work.text(loc, "controls.time.ask_day"), grid(days, 3))
+
+
+async def ask_pause(work: Work, user_id: int, chat_id: int) -> None:
+    """/pause: offer 1 week, 2 weeks, 1 month, until I say, or never mind."""
+    member = await _member(work, user_id, chat_id, "pause")
+    if member is None:
+        return
+    person, nonce = member
+    loc = person.locale
+    if person.status == "stopped":
+        work.send(chat_id, work.text(loc, "controls.stopped_hint"))
+        return
+    options = [(work.text(loc, f"controls.pause.{label}"), buttons.control("pause", nonce, value))
+               for value, label in state.PAUSE_LABELS.items()]
+    work.send(chat_id, work.text(loc, "controls.pause.ask"), grid(options, 2))
+
+
+async def resume(work: Work, user_id: int, chat_id: int) -> None:
+    """/resume: a paused person's check-ins start again at once, and their worker is told."""
+    done = await state.resume(work, user_id)
+    person = done.person
+    if done.result == "unknown" or person is None:
+        await not_member(work, person, user_id, chat_id)
+        return
+    loc = person.locale
+    if done.result != "done":
+        key = "controls.stopped_hint" if person.status == "stopped" else "controls.resume.not_paused"
+        work.send(chat_id, work.text(loc, key))
+        return
+    if done.next_due is None:
+        work.send(chat_id, work.text(loc, "controls.resume.done_no_next"))
     else:
-        target = today + timedelta(weeks=2 if value == "2w" else 1)
-    return local_to_utc(datetime.combine(target, time(0, 0), tzinfo=zone), time(0, 0), zone)
+        when = local_when(work, loc, done.next_due, person.timezone)
+        work.send(chat_id, work.text(loc, "controls.resume.done", when=when))
+    if done.worker_chat is not None:
+        work.send(done.worker_chat, work.text("en", "controls.resume.worker", name=person.display_name))
 
 
-async def choose_pause(db: Database, rules: Rules, user_id: int, nonce: str, value: str,
-                       now: datetime) -> Changed:
-    """A /pause tap: ``1w``, ``2w``, ``1m``, ``open`` (until /resume) or ``no`` (never mind)."""
-    async with db.session() as session:
-        person, row, _ = await _claim(session, user_id, "pause", nonce, "x")
-        if person is None:
-            return Changed("unknown")
-        if row is None:
-            return Changed("stale", person)
-        if value not in (*PAUSES, "no"):
-            return Changed("invalid", person)
-        await session.delete(row)
-        if value == "no":
-            return Changed("cancelled", person)
-        if person.status not in (*RUNNING, "paused"):
-            return Changed("not_running", person)
-        if person.status != "paused":
-            person.status_before_pause = person.status
-        person.status = "paused"
-        person.paused_until = pause_end(value, now, person.timezone)
-        _audit(session, person, "paused", now)
-        await session.flush()
-        await replan(session, person, now, rules)
-        return Changed("done", person, await _after_pause(session, person, now, rules), _worker_chat(person))
+async def ask_language(work: Work, user_id: int, chat_id: int) -> None:
+    """/language: English or Cymraeg."""
+    member = await _member(work, user_id, chat_id, "language")
+    if member is None:
+        return
+    person, nonce = member
+    loc = person.locale
+    options = [(work.text(loc, f"common.language_names.{code}"), buttons.control("language", nonce, code))
+               for code in state.LANGUAGES]
+    work.send(chat_id, work.text(loc, "controls.language.ask"), grid(options, 2))
 
 
-async def _after_pause(session: AsyncSession, person: Person, now: datetime, rules: Rules) -> datetime | None:
-    """When the first check-in after a dated pause will come, by the programme's own rules."""
-    if person.paused_until is None:
-        return None
-    running = person.status_before_pause if person.status_before_pause in RUNNING else _running_status(person)
-    due = next_due(replace(await plan_for(session, person, now, rules.low_mood_at_most), status=running), now, rules)
-    return due.due_at if due is not None else None
+async def ask_stop(work: Work, user_id: int, chat_id: int) -> None:
+    """/stop or the bare word STOP: ask to confirm before stopping everything."""
+    member = await _member(work, user_id, chat_id, "stop")
+    if member is None:
+        return
+    person, nonce = member
+    loc = person.locale
+    if person.status == "stopped":
+        work.send(chat_id, work.text(loc, "controls.stopped_hint"))
+        return
+    options = [(work.text(loc, f"controls.stop.{value}"), buttons.control("stop", nonce, value))
+               for value in ("yes", "no")]
+    work.send(chat_id, work.text(loc, "controls.stop.ask"), grid(options, 2))
 
 
-def _running_status(person: Person) -> str:
-    return "followup" if person.support_ended_at is not None else "active"
+async def come_back(work: Work, user_id: int, chat_id: int) -> bool:
+    """/start from someone who stopped: start check-ins again, say so, and tell their worker.
+
+    False (and nothing queued or changed) when ``user_id`` is not a person who stopped.
+    """
+    done = await state.restart(work, user_id)
+    person = done.person
+    if done.result != "done" or person is None:
+        return False
+    loc, name = person.locale, person.display_name
+    if done.next_due is None:
+        work.send(chat_id, work.text(loc, "controls.back.done_no_next", name=name))
+    else:
+        when = local_when(work, loc, done.next_due, person.timezone)
+        work.send(chat_id, work.text(loc, "controls.back.done", name=name, when=when))
+    if done.worker_chat is not None:
+        work.send(done.worker_chat, work.text("en", "controls.back.worker", name=name))
+    return True
 
 
-async def resume(db: Database, rules: Rules, user_id: int, now: datetime) -> Changed:
-    """/resume: a paused member's check-ins start again at once."""
-    async with db.session() as session:
-        person = await person_for_user(session, user_id)
-        if person is None or person.onboarding is not None:
-            return Changed("unknown", person)
-        if person.status != "paused":
-            return Changed("not_running", person)
-        before = person.status_before_pause
-        person.status = before if before in RUNNING else _running_status(person)
-        person.paused_until = None
-        person.status_before_pause = None
-        _audit(session, person, "resumed", now)
-        await session.flush()
-        planned = await replan(session, person, now, rules)
-        return Changed("done", person, planned.due_at if planned else None, _worker_chat(person))
-
-
-async def choose_language(db: Database, locales: list[str], user_id: int, nonce: str, value: str) -> Changed:
-    """A /language tap: the person's messages switch to ``value``."""
-    async with db.session() as session:
-        person, row, _ = await _claim(session, user_id, "language", nonce, "x")
-        if person is None:
-            return Changed("unknown")
-        if row is None:
-            return Changed("stale", person)
-        if value not in locales:
-            return Changed("invalid", person)
-        await session.delete(row)
-        person.locale = value
-        return Changed("done", person)
-
-
-async def choose_stop(db: Database, rules: Rules, user_id: int, nonce: str, value: str, now: datetime) -> Changed:
-    """A tap on the STOP confirmation: ``yes`` stops everything and tells the worker; ``no`` keeps going."""
-    async with db.session() as session:
-        person, row, _ = await _claim(session, user_id, "stop", nonce, "x")
-        if person is None:
-            return Changed("unknown")
-        if row is None:
-            return Changed("stale", person)
-        if value not in ("yes", "no"):
-            return Changed("invalid", person)
-        await session.delete(row)
-        if value == "no":
-            return Changed("cancelled", person)
-        if person.status == "stopped":
-            return Changed("not_running", person)
-        person.status = "stopped"
-        person.stopped_at = now
-        person.paused_until = None
-        person.status_before_pause = None
-        await session.execute(
-            update(CheckIn).where(CheckIn.person_id == person.id, CheckIn.status == "open")
-            .values(status="cancelled", closed_at=now)
-        )
-        _audit(session, person, "stopped", now)
-        await raise_escalation(session, person, "stopped", {"by": "person"}, now)
-        await session.flush()
-        await replan(session, person, now, rules)
-        return Changed("done", person, worker_chat=_worker_chat(person))
-
-
-async def come_back(db: Database, rules: Rules, user_id: int, now: datetime) -> Changed:
-    """/start from someone who stopped: check-ins start again as before."""
-    async with db.session() as session:
-        person = await person_for_user(session, user_id)
-        if person is None or person.status != "stopped":
-            return Changed("not_running", person)
-        person.status = _running_status(person)
-        person.stopped_at = None
-        _audit(session, person, "restarted", now)
-        await session.flush()
-        planned = await replan(session, person, now, rules)
-        return Changed("done", person, planned.due_at if planned else None, _worker_chat(person))
-
+__all__ = ["ask_language", "ask_pause", "ask_stop", "ask_time", "come_back", "not_member", "pause_end", "resume"]

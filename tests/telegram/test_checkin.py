@@ -119,6 +119,6 @@ async def test_blocked_person_becomes_unreachable_and_worker_is_told(harness: Ha
     await _enrolled(h)
     await h.sandbox.client.block(PERSON)
     report = await h.advance(hours=1)
-    assert report.unreachable == 1
+    assert report.delivery.get("unreachable") == 1
     assert "can no longer be reached" in h.texts(WORKER)[-1]
     assert [c.status for c in await _checkins(h)] == ["failed"]

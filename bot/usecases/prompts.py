@@ -1,4 +1,4 @@
-"""Turning a flow's effects into Telegram messages: question text, one-tap buttons, Skip."""
+"""A flow's effects as messages: question text, one-tap buttons and Skip, thanks at the end."""
 
 from __future__ import annotations
 
@@ -6,26 +6,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
-
+from bot.core import buttons
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
+from bot.delivery.outbox import Button, grid
 from bot.flowfiles import text_locale
 from bot.services import Services
-from bot.telegram import keyboards
 
 
 @dataclass(frozen=True)
-class Outgoing:
-    """One message to send; ``asks`` is True when it carries a question's buttons."""
+class Prompt:
+    """One message to show; ``asks`` is True when it carries a question's buttons."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
-    asks: bool = False
+    keyboard: list[list[Button]] | None = None
+
+    @property
+    def asks(self) -> bool:
+        """Whether this is a question (its message becomes the check-in's live question)."""
+        return bool(self.keyboard)
 
 
 def step_index(flow: Flow, step_id: str) -> int:
-    """The position of a step in its flow (what callback data carries instead of the id)."""
+    """The position of a step in its flow (what button data carries instead of the id)."""
     return list(flow.steps).index(step_id)
 
 
@@ -35,31 +38,30 @@ def step_at(flow: Flow, index: int) -> str | None:
     return ids[index] if 0 <= index < len(ids) else None
 
 
-def _question(s: Services, locale: str, checkin_id: int, flow: Flow, ask: Any,
-              context: Mapping[str, str]) -> Outgoing:
+def question(s: Services, locale: str, checkin_id: int, flow: Flow, ask: engine.Ask,
+             context: Mapping[str, str]) -> Prompt:
+    """A question with its one-tap answers (six to a row when they are short numbers) and Skip."""
     loc = text_locale(locale, ask.validated)
     index = step_index(flow, ask.step_id)
     labels = [s.text(loc, option.label, **context) for option in ask.options]
-    buttons = [(label, keyboards.checkin_data(checkin_id, index, str(i))) for i, label in enumerate(labels)]
+    answers = [(label, buttons.checkin(checkin_id, index, str(i))) for i, label in enumerate(labels)]
     per_row = 6 if labels and max(len(label) for label in labels) <= 3 else 1
-    rows = keyboards.grid(buttons, per_row).inline_keyboard
-    skip = keyboards.grid([(s.text(locale, "ui.skip"), keyboards.checkin_data(checkin_id, index, "s"))], 1)
-    markup = InlineKeyboardMarkup([*rows, *skip.inline_keyboard])
-    return Outgoing(s.text(loc, ask.text_key, **context), markup, asks=True)
+    skip = (s.text(locale, "ui.skip"), buttons.checkin(checkin_id, index, "s"))
+    return Prompt(s.text(loc, ask.text_key, **context), [*grid(answers, per_row), [skip]])
 
 
 def render(s: Services, locale: str, checkin_id: int, flow: Flow, effects: Sequence[Any],
-           context: Mapping[str, str]) -> list[Outgoing]:
+           context: Mapping[str, str]) -> list[Prompt]:
     """The messages a batch of effects shows the person, in order."""
-    out: list[Outgoing] = []
+    out: list[Prompt] = []
     flow_said_goodbye = any(isinstance(effect, engine.Say) for effect in effects)
     for effect in effects:
         if isinstance(effect, engine.Say | engine.Nudge):
-            out.append(Outgoing(s.text(locale, effect.text_key, **context)))
+            out.append(Prompt(s.text(locale, effect.text_key, **context)))
         elif isinstance(effect, engine.Ask):
-            out.append(_question(s, locale, checkin_id, flow, effect, context))
+            out.append(question(s, locale, checkin_id, flow, effect, context))
         elif isinstance(effect, engine.Completed) and not flow_said_goodbye:
-            out.append(Outgoing(s.text(locale, "ui.thanks")))
+            out.append(Prompt(s.text(locale, "ui.thanks")))
     return out
 
 

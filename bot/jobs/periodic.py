@@ -1,0 +1,99 @@
+"""The periodic jobs. Each works in bounded batches and claims its rows, so two instances, or a run after a
+restart, never do the same work twice; work missed while the process was down is simply overdue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from bot.services import Services
+from bot.store.models import CheckIn
+from bot.usecases import appointments, checkins, reminders
+from bot.usecases.programme import resume_finished_pauses
+from bot.usecases.work import Work, perform
+
+log = logging.getLogger("bot.jobs")
+
+
+@dataclass
+class TickReport:
+    """What one pass of the jobs did, for logs, the demo and benchmarks."""
+
+    sent: int = 0
+    waiting: int = 0
+    failed: int = 0
+    expired: int = 0
+    reminded: int = 0
+    appointment_reminders: int = 0
+    resumed: int = 0
+    delivery: dict[str, int] = field(default_factory=dict)
+
+
+class Jobs:
+    """Dispatch, the sweep (pauses, expiry, reminders, session reminders) for one service."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def batch(self) -> int:
+        """The most rows one job claims per transaction."""
+        return self.services.settings.scheduler.batch_size
+
+    async def dispatch(self, report: TickReport | None = None) -> TickReport:
+        """Open every due check-in and queue its first question (each in its own transaction)."""
+        report = report or TickReport()
+        skipped: set[int] = set()
+        while True:
+            async with self.services.db.session() as session:
+                query = (select(CheckIn.id).where(CheckIn.status == "scheduled",
+                                                  CheckIn.due_at <= self.services.clock.now())
+                         .order_by(CheckIn.due_at, CheckIn.id).limit(self.batch + len(skipped)))
+                due = [i for i in (await session.execute(query)).scalars() if i not in skipped]
+            if not due:
+                return report
+            for checkin_id in due:
+                try:
+                    outcome = await perform(self.services, checkins.open_due, checkin_id)
+                except DBAPIError:
+                    raise  # the database is down: this pass ends, the next one retries
+                except Exception:  # one bad row must not stop everyone else's check-ins; logged with traceback
+                    log.exception("check-in %s could not be opened; marked failed", checkin_id)
+                    outcome = await perform(self.services, checkins.fail, checkin_id)
+                if outcome == "opened":
+                    report.sent += 1
+                elif outcome == "waiting":
+                    report.waiting += 1
+                    skipped.add(checkin_id)
+                elif outcome == "failed":
+                    report.failed += 1
+
+    async def sweep(self, report: TickReport | None = None) -> TickReport:
+        """End finished pauses, close expired check-ins, queue reminders and session reminders."""
+        report = report or TickReport()
+        report.resumed = await perform(self.services, _resume)
+        report.expired = await self._until_done(reminders.expire_due)
+        report.reminded = await perform(self.services, reminders.remind_due, self.batch)
+        report.appointment_reminders = await perform(self.services, appointments.remind_sessions, self.batch)
+        return report
+
+    async def _until_done(self, case: Callable[[Work, int], Awaitable[int]]) -> int:
+        total = 0
+        while True:
+            done = await perform(self.services, case, self.batch)
+            total += done
+            if done < self.batch:
+                return total
+
+    async def tick(self) -> TickReport:
+        """Every job once, in order: the sweep first (expiry frees people for their next check-in)."""
+        report = await self.sweep()
+        return await self.dispatch(report)
+
+
+async def _resume(work: Work) -> int:
+    return await resume_finished_pauses(work.session, work.now, work.services.programme)

@@ -1,0 +1,62 @@
+"""A person answering a check-in: a tap on one of its buttons, or typed text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.flows import engine
+from bot.core.flows.model import Flow
+from bot.usecases import checkins, everyone_else, prompts
+from bot.usecases.work import Tap, Work
+
+
+def _tap_event(step_id: str | None, choice: str) -> checkins.EventFor:
+    def build(flow: Flow, state: engine.FlowState) -> Any:
+        if step_id is None or state.step_id != step_id:
+            return None
+        if choice == "s":
+            return engine.Skip(step_id)
+        options = flow.steps[step_id].options
+        if not choice.isdigit() or int(choice) >= len(options):
+            return None
+        return engine.Choose(step_id, options[int(choice)].value)
+    return build
+
+
+async def tap(work: Work, user_id: int, chat_id: int, message_id: int, shown: str, checkin_id: int,
+              index: int, choice: str) -> Tap:
+    """A tap on a check-in button: record it, show the choice on the tapped message, queue what follows.
+
+    ``shown`` is the tapped message's text as HTML. A tap on a closed check-in, or a second tap, changes
+    nothing but the buttons, which go.
+    """
+    def event_for(flow: Flow, state: engine.FlowState) -> Any:
+        return _tap_event(prompts.step_at(flow, index), choice)(flow, state)
+
+    done = await checkins.answer(work, user_id, checkin_id, event_for)
+    if done.outcome == "not_found":
+        work.unbutton(chat_id, message_id)
+        return Tap(work.text("en", "common.unknown_button"))
+    if done.outcome == "closed":
+        closed = work.text(done.locale, "ui.closed")
+        work.edit(chat_id, message_id, f"{shown}\n\n{closed}")
+        return Tap(closed, alert=True)
+    if done.outcome == "stale":
+        work.unbutton(chat_id, message_id)
+        return Tap(work.text(done.locale, "ui.already_answered"))
+    assert done.flow is not None and done.context is not None
+    label = prompts.chosen_label(work.services, done.locale, done.flow, done.step_id, choice, done.context)
+    work.edit(chat_id, message_id, f"{shown}\n\n{label}")
+    done.show(work)
+    return Tap()
+
+
+async def typed(work: Work, user_id: int, chat_id: int, text: str) -> None:
+    """Typed text: an answer if the open check-in's step takes one, else a gentle reply."""
+    def event_for(flow: Flow, state: engine.FlowState) -> Any:
+        return None if state.step_id is None else engine.Typed(state.step_id, text)
+
+    done = await checkins.answer(work, user_id, None, event_for)
+    done.show(work)
+    if done.outcome != "recorded":
+        await everyone_else.reply_to_text(work, user_id, chat_id)

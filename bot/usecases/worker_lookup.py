@@ -1,0 +1,66 @@
+"""What every worker command shares: who is asking, which person they name, and how people are written out.
+
+A worker names a person as ``#id``, ``id`` or a unique name prefix within their caseload (everyone's for a
+supervisor); anyone outside it is simply "not found". Workers read English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.services import Services
+from bot.store.models import Person, Worker
+from bot.usecases import caseload, enrolment
+from bot.usecases.work import Tap, Work
+
+WORKER_LOCALE = "en"
+
+
+@dataclass(frozen=True)
+class Named:
+    """The calling worker, the person their command names, and the words after the person."""
+
+    worker: Worker
+    person: Person
+    rest: list[str]
+
+
+async def lookup(work: Work, user_id: int, words: Sequence[str], command: str, usage_key: str) -> Named | str:
+    """The calling worker and the person their command names, or the reply to send instead."""
+    worker = await enrolment.worker_for_user(work.session, user_id)
+    if worker is None:
+        return work.text(WORKER_LOCALE, "worker.not_a_worker")
+    found = await caseload.find(work.session, worker, words)
+    if found.kind == "missing":
+        return work.text(WORKER_LOCALE, usage_key)
+    if found.kind == "unknown":
+        return work.text(WORKER_LOCALE, "caseload.not_found", ref=found.ref)
+    if found.kind == "ambiguous":
+        matches = [{"id": p.id, "name": p.display_name} for p in found.matches]
+        return work.text(WORKER_LOCALE, "caseload.ambiguous", ref=found.ref, command=command, matches=matches)
+    assert found.person is not None
+    return Named(worker, found.person, found.rest)
+
+
+def short_when(s: Services, at: datetime | None) -> str:
+    """A scannable local time for workers ("Mon 9 Mar 10:00"), in the service's time zone."""
+    if at is None:
+        return s.text(WORKER_LOCALE, "caseload.no_next")
+    local = at.astimezone(ZoneInfo(s.settings.service.timezone))
+    return s.text(WORKER_LOCALE, "caseload.short_when",
+                  day=s.text(WORKER_LOCALE, f"caseload.short_days.{local.weekday()}"), date=local.day,
+                  month=s.text(WORKER_LOCALE, f"caseload.short_months.{local.month}"), time=local.strftime("%H:%M"))
+
+
+def status_label(s: Services, status: str) -> str:
+    """A person's status in the worker's words."""
+    key = f"caseload.status.{status}"
+    return s.text(WORKER_LOCALE, key) if s.messages.has(key) else status
+
+
+async def unknown_button(work: Work) -> Tap:
+    """A tap whose button data is not one we make: say so, change nothing."""
+    return Tap(work.text(WORKER_LOCALE, "common.unknown_button"))
