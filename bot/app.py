@@ -69,8 +69,8 @@ class Runtime:
         await self.app.initialize()
         await announce(self.app)
         await self.drain.recover()
-        self.tasks = [asyncio.create_task(self.drain.run(), name="drain"),
-                      asyncio.create_task(self.receiver.run(), name="inbox")]
+        self.drain.start()
+        self.tasks = [asyncio.create_task(self.receiver.run(), name="inbox")]
         if polling:
             await self.app.bot.delete_webhook(drop_pending_updates=False)
             self.tasks.append(asyncio.create_task(self.receiver.poll(poll_timeout), name="polling"))
@@ -81,12 +81,8 @@ class Runtime:
         for task in self.tasks:
             if task.get_name() == "polling":
                 task.cancel()
-        inbox_tasks = [t for t in self.tasks if t.get_name() != "drain"]
-        await asyncio.gather(*inbox_tasks, return_exceptions=True)
-        await self.drain.stop()
-        for task in self.tasks:
-            task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.drain.stop()
         await self.app.shutdown()
         await self.services.db.dispose()
 
@@ -109,6 +105,8 @@ async def build_runtime(settings: Settings, clock: Clock, token: str, base_url: 
 def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
     """The handful of periodic jobs, each run once at start-up (work missed while down is overdue now)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    # A job still running when its next run comes simply runs again at the one after: not worth a warning.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     every, now = settings.scheduler.tick_seconds, datetime.now(UTC)
     jobs = {"sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch, "outbox-recover": runtime.drain.recover}
     for name, job in jobs.items():
@@ -143,6 +141,7 @@ async def serve(settings: Settings) -> None:
     log.info("checkin-bot is running as @%s (%s mode)", runtime.services.bot_username, settings.telegram.mode)
     await stop.wait()
     log.info("stopping")
+    await runtime.jobs.stop()  # first: the scheduler's shutdown would cancel a job mid-row
     scheduler.shutdown(wait=False)
     if server is not None and serving is not None:
         server.should_exit = True

@@ -51,10 +51,12 @@ class Drain:
                            Rate(settings.per_chat_per_second, settings.per_chat_burst), enabled=paced)
         self.on_unreachable = on_unreachable
         self.inflight: set[asyncio.Task[None]] = set()
+        self.sending: set[int] = set()  # ids of the rows this process is sending now
         self.stats: Counter[str] = Counter()
         self.random = random.Random()
         self._wake = asyncio.Event()
         self._stopping = False
+        self._loop: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Something was queued: look for work now rather than at the next poll."""
@@ -86,8 +88,9 @@ class Drain:
         now = self.clock.now()
         cutoff = now - timedelta(seconds=self.settings.lease_seconds)
         async with self.db.session() as session:
-            stuck = (await session.execute(select(OutboxMessage).where(
-                OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff))).scalars().all()
+            stuck = [row for row in (await session.execute(select(OutboxMessage).where(
+                OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff))).scalars()
+                     if row.id not in self.sending]
             for row in stuck:
                 self._unknown(row, now, "sender stopped mid-send")
         if stuck:
@@ -97,6 +100,7 @@ class Drain:
     # -- sending --------------------------------------------------------------------------------------------
     def _spawn(self, rows: list[OutboxMessage]) -> None:
         for row in rows:
+            self.sending.add(row.id)
             task = asyncio.create_task(self._send(row), name=f"outbox-{row.id}")
             self.inflight.add(task)
             task.add_done_callback(self._done)
@@ -116,6 +120,7 @@ class Drain:
         except TelegramError as exc:
             verdict = classify(exc)
         except asyncio.CancelledError:
+            self.sending.discard(row.id)
             await asyncio.shield(self._record(row, None, Verdict("unknown", "stopped mid-send")))
             raise
         except Exception as exc:  # a bug or a library surprise must fail this row only; logged with traceback
@@ -125,6 +130,8 @@ class Drain:
             await self._record(row, message_id, verdict)
         except DBAPIError as exc:  # the lease brings the row back once the database answers again
             log.error("outbox %s: could not record the outcome (%s)", row.id, type(exc).__name__)
+        finally:
+            self.sending.discard(row.id)
 
     async def _record(self, row: OutboxMessage, message_id: int | None, verdict: Verdict | None) -> None:
         now = self.clock.now()
@@ -201,10 +208,16 @@ class Drain:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
+    def start(self) -> None:
+        """Start ``run`` in the background."""
+        self._loop = asyncio.create_task(self.run(), name="drain")
+
     async def stop(self) -> None:
         """Stop claiming; let sends in flight finish (within the grace period), so nothing is lost or doubled."""
         self._stopping = True
         self._wake.set()
+        if self._loop is not None:
+            await self._loop  # claims nothing more once it returns
         if self.inflight:
             done, pending = await asyncio.wait(set(self.inflight), timeout=self.settings.stop_grace_seconds)
             for task in pending:

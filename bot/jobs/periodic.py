@@ -3,8 +3,10 @@ restart, never do the same work twice; work missed while the process was down is
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -38,6 +40,26 @@ class Jobs:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.stopping = False
+        self._running = 0
+        self._idle = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def _job(self) -> AsyncIterator[None]:
+        async with self._idle:
+            self._running += 1
+        try:
+            yield
+        finally:
+            async with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    async def stop(self) -> None:
+        """Let running jobs finish the row in hand and return (each row is its own transaction)."""
+        self.stopping = True
+        async with self._idle:
+            await self._idle.wait_for(lambda: self._running == 0)
 
     @property
     def batch(self) -> int:
@@ -48,46 +70,57 @@ class Jobs:
         """Open every due check-in and queue its first question (each in its own transaction)."""
         report = report or TickReport()
         skipped: set[int] = set()
-        while True:
-            async with self.services.db.session() as session:
-                query = (select(CheckIn.id).where(CheckIn.status == "scheduled",
-                                                  CheckIn.due_at <= self.services.clock.now())
-                         .order_by(CheckIn.due_at, CheckIn.id).limit(self.batch + len(skipped)))
-                due = [i for i in (await session.execute(query)).scalars() if i not in skipped]
-            if not due:
-                return report
-            for checkin_id in due:
-                try:
-                    outcome = await perform(self.services, checkins.open_due, checkin_id)
-                except DBAPIError:
-                    raise  # the database is down: this pass ends, the next one retries
-                except Exception:  # one bad row must not stop everyone else's check-ins; logged with traceback
-                    log.exception("check-in %s could not be opened; marked failed", checkin_id)
-                    outcome = await perform(self.services, checkins.fail, checkin_id)
-                if outcome == "opened":
-                    report.sent += 1
-                elif outcome == "waiting":
-                    report.waiting += 1
-                    skipped.add(checkin_id)
-                elif outcome == "failed":
-                    report.failed += 1
+        async with self._job():
+            while not self.stopping and await self._dispatch_batch(report, skipped):
+                pass
+        return report
+
+    async def _dispatch_batch(self, report: TickReport, skipped: set[int]) -> bool:
+        """One batch of due check-ins; False when there is nothing more to do now."""
+        async with self.services.db.session() as session:
+            query = (select(CheckIn.id).where(CheckIn.status == "scheduled",
+                                              CheckIn.due_at <= self.services.clock.now())
+                     .order_by(CheckIn.due_at, CheckIn.id).limit(self.batch + len(skipped)))
+            due = [i for i in (await session.execute(query)).scalars() if i not in skipped]
+        if not due:
+            return False
+        for checkin_id in due:
+            if self.stopping:
+                return False
+            try:
+                outcome = await perform(self.services, checkins.open_due, checkin_id)
+            except DBAPIError:
+                raise  # the database is down: this pass ends, the next one retries
+            except Exception:  # one bad row must not stop everyone else's check-ins; logged with traceback
+                log.exception("check-in %s could not be opened; marked failed", checkin_id)
+                outcome = await perform(self.services, checkins.fail, checkin_id)
+            if outcome == "opened":
+                report.sent += 1
+            elif outcome == "waiting":
+                report.waiting += 1
+                skipped.add(checkin_id)
+            elif outcome == "failed":
+                report.failed += 1
+        return True
 
     async def sweep(self, report: TickReport | None = None) -> TickReport:
         """End finished pauses, close expired check-ins, queue reminders and session reminders."""
         report = report or TickReport()
-        report.resumed = await perform(self.services, _resume)
-        report.expired = await self._until_done(reminders.expire_due)
-        report.reminded = await perform(self.services, reminders.remind_due, self.batch)
-        report.appointment_reminders = await perform(self.services, appointments.remind_sessions, self.batch)
+        async with self._job():
+            report.resumed = await perform(self.services, _resume)
+            report.expired = await self._until_done(reminders.expire_due)
+            report.reminded = await perform(self.services, reminders.remind_due, self.batch)
+            report.appointment_reminders = await perform(self.services, appointments.remind_sessions, self.batch)
         return report
 
     async def _until_done(self, case: Callable[[Work, int], Awaitable[int]]) -> int:
         total = 0
-        while True:
+        while not self.stopping:
             done = await perform(self.services, case, self.batch)
             total += done
             if done < self.batch:
-                return total
+                break
+        return total
 
     async def tick(self) -> TickReport:
         """Every job once, in order: the sweep first (expiry frees people for their next check-in)."""

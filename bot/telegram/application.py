@@ -65,7 +65,7 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("stop", controls.ask_stop, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=buttons.pattern(buttons.ONBOARDING)))
     app.add_handler(CallbackQueryHandler(checkin.tapped, pattern=buttons.pattern(buttons.CHECKIN)))
-    app.add_handler(CallbackQueryHandler(controls.choose, pattern=controls.PATTERN))
+    app.add_handler(CallbackQueryHandler(controls.choose, pattern=buttons.pattern(buttons.CONTROL)))
     app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))
     app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=buttons.pattern(buttons.SESSION)))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))

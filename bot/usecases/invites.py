@@ -1,18 +1,17 @@
 """Inviting a person: a single-use deep link (and its QR code) that a worker hands over.
 
-``/invite`` and ``checkin-bot invite`` both create invites with ``create``: the person starts with the
-service's default time zone, check-in day and time, and the link lasts ``invite_ttl_days``.
+``/invite`` and ``checkin-bot invite`` both create invites with ``create``: the name is trimmed to 200
+characters, the person starts with the service's default time zone, check-in day and time, and the link
+lasts ``invite_ttl_days``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
-from bot.core.tokens import hash_token
 from bot.qr import qr_png
-from bot.store.models import AuditEvent, Invite, Person, Worker
+from bot.store.models import Person
 from bot.usecases import enrolment
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
@@ -30,19 +29,10 @@ class Invited:
 
 async def create(work: Work, worker_id: int, display_name: str) -> Invited:
     """Create an invited person and a single-use invite for them; raises LookupError for an unknown worker."""
-    worker = await work.session.get(Worker, worker_id)
-    if worker is None or not worker.active:
-        raise LookupError(f"no active worker with id {worker_id}")
-    settings, token = work.services.settings, enrolment.new_token()
-    person = Person(worker_id=worker_id, display_name=display_name.strip()[:NAME_LIMIT], status="invited",
-                    timezone=settings.service.timezone, checkin_day=work.services.default_day,
-                    checkin_time=settings.checkins.default_time.strftime("%H:%M"), created_at=work.now)
-    work.session.add(person)
-    await work.session.flush()
-    work.session.add(Invite(person_id=person.id, token_hash=hash_token(token), created_at=work.now,
-                            expires_at=work.now + timedelta(days=settings.enrolment.invite_ttl_days)))
-    work.session.add(AuditEvent(at=work.now, actor=f"worker:{worker_id}", action="invite_created",
-                                worker_id=worker_id, person_id=person.id))
+    settings = work.services.settings
+    person, token = await enrolment.create_invite_in(
+        work.session, worker_id, display_name.strip()[:NAME_LIMIT], work.now, settings.enrolment.invite_ttl_days,
+        settings.service.timezone, work.services.default_day, settings.checkins.default_time.strftime("%H:%M"))
     return Invited(person, token)
 
 

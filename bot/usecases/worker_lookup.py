@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.services import Services
 from bot.store.models import Person, Worker
 from bot.usecases import caseload, enrolment
-from bot.usecases.work import Tap, Work
+from bot.usecases.work import Work
 
 WORKER_LOCALE = "en"
 
@@ -60,7 +60,3 @@ def status_label(s: Services, status: str) -> str:
     key = f"caseload.status.{status}"
     return s.text(WORKER_LOCALE, key) if s.messages.has(key) else status
 
-
-async def unknown_button(work: Work) -> Tap:
-    """A tap whose button data is not one we make: say so, change nothing."""
-    return Tap(work.text(WORKER_LOCALE, "common.unknown_button"))

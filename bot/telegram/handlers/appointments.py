@@ -11,8 +11,7 @@ from bot.core import buttons
 from bot.telegram import edits, taps
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.caseload import ID_DIGITS, asked
-from bot.usecases import appointments, sessions
-from bot.usecases.worker_lookup import unknown_button
+from bot.usecases import appointments, everyone_else, sessions
 
 
 async def book_session(update: Update, context: BotContext) -> None:
@@ -44,7 +43,7 @@ async def answer_reminder(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat is not None else query.from_user.id
     fields = buttons.decode(query.data, buttons.SESSION)
     if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS or fields[1] not in ("y", "n"):
-        tap = await context.run(unknown_button)
+        tap = await context.run(everyone_else.unknown_button)
     else:
         message_id = query.message.message_id if query.message is not None else None
         tap = await context.run(appointments.answer_reminder, query.from_user.id, chat_id, message_id,

@@ -10,8 +10,7 @@ from telegram import Update
 from bot.core import buttons
 from bot.telegram import taps
 from bot.telegram.context import BotContext
-from bot.usecases import caseload_commands
-from bot.usecases.worker_lookup import unknown_button
+from bot.usecases import caseload_commands, everyone_else
 
 ID_DIGITS = 12
 
@@ -60,7 +59,7 @@ async def confirm_discharge(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat is not None else query.from_user.id
     fields = buttons.decode(query.data, buttons.DISCHARGE)
     if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS or fields[1] not in ("y", "n"):
-        tap = await context.run(unknown_button)
+        tap = await context.run(everyone_else.unknown_button)
     else:
         message_id = query.message.message_id if query.message is not None else None
         tap = await context.run(caseload_commands.confirm_discharge, query.from_user.id, chat_id, message_id,

@@ -17,7 +17,6 @@ from bot.telegram.context import BotContext
 from bot.usecases import controls, controls_taps
 from bot.usecases.work import Work
 
-PATTERN = buttons.pattern(buttons.CONTROL)
 STOP_WORD = re.compile(r"^\W*(stop|stopio)\W*$", re.IGNORECASE)  # English, and the Welsh "stopio"
 
 Command = Callable[[Work, int, int], Awaitable[None]]
