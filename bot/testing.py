@@ -18,7 +18,6 @@ bot has processed that update and sent everything it queued; ``tick`` runs the p
 
 from __future__ import annotations
 
-import asyncio
 import re
 import tempfile
 from collections.abc import Sequence
@@ -38,7 +37,7 @@ from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
 from bot.store.db import Database
-from bot.store.models import CheckIn, Person
+from bot.store.models import CheckIn, InboxUpdate, Person
 from bot.usecases import enrolment
 
 TOKEN = "123456:TEST-SANDBOX-TOKEN"
@@ -133,6 +132,13 @@ class Harness:
         """Wait until everything queued so far has been sent (or has failed)."""
         assert self.runtime is not None
         await self.runtime.drain.settle()
+
+    async def inbox_status(self, update_id: int) -> str | None:
+        """Where an update stands in the inbox: ``pending``, ``done``, or None if it was never stored."""
+        assert self.services is not None
+        async with self.services.db.session() as session:
+            row = await session.get(InboxUpdate, update_id)
+            return None if row is None else row.status
 
     # -- people talking to the bot -------------------------------------------------------------------
     async def _delivered(self, update: dict[str, Any]) -> dict[str, Any]:

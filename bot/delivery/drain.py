@@ -1,8 +1,9 @@
 """The outbox drain: claims due rows in batches, sends them at Telegram's pace, records what happened.
 
-Rows for one chat go one at a time, in order (a row waits while an earlier row for its chat is unsent);
-different chats go concurrently, up to ``concurrency`` in flight. What each Telegram error means is decided
-in ``bot.delivery.policy``; what the drain does with each verdict is here, in ``_settle_row``.
+New messages to one chat go one at a time, in order (a row waits while an earlier message for its chat is
+unsent); edits of messages already shown never hold anything up. Different chats go concurrently, up to
+``concurrency`` in flight. What each Telegram error means is decided in ``bot.delivery.policy``; what the
+drain does with each verdict is here, in ``_settle_row``.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Drain:
         now = self.clock.now()
         earlier = aliased(OutboxMessage)
         blocked = exists().where(earlier.chat_id == OutboxMessage.chat_id, earlier.id < OutboxMessage.id,
-                                 earlier.status.in_(("pending", "sending")))
+                                 earlier.status.in_(("pending", "sending")), earlier.method == "send")
         due = (select(OutboxMessage.id)
                .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now, ~blocked)
                .order_by(OutboxMessage.priority.desc(), OutboxMessage.id).limit(min(limit, self.settings.batch_size)))

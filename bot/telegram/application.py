@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -17,7 +16,6 @@ from telegram.ext import (
 
 from bot.core import buttons
 from bot.services import Services
-from bot.telegram import keyboards
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import appointments, caseload, checkin, controls, fallback, help, onboarding, start, workers
