@@ -93,7 +93,7 @@ class Drain:
                 OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff))).scalars()
                      if row.id not in self.sending]
             for row in stuck:
-                self._unknown(row, now, "sender stopped mid-send")
+                self._unknown(row, now, "sender stopped mid-send", delay=0.0)  # the lease was the delay
         if stuck:
             log.warning("took back %d outbox rows from a sender that stopped mid-send", len(stuck))
         return len(stuck)
@@ -174,11 +174,12 @@ class Drain:
         else:
             self._unknown(row, now, verdict.reason)
 
-    def _unknown(self, row: OutboxMessage, now: datetime, reason: str) -> None:
+    def _unknown(self, row: OutboxMessage, now: datetime, reason: str, delay: float | None = None) -> None:
         """Telegram may or may not have shown it: send once more after a short delay (counted), then give up."""
         if row.unknown_outcomes == 0:
             row.status, row.claimed_at, row.unknown_outcomes = "pending", None, 1
-            row.not_before = now + timedelta(seconds=self.settings.unknown_retry_seconds)
+            wait = self.settings.unknown_retry_seconds if delay is None else delay
+            row.not_before = now + timedelta(seconds=wait)
             self.stats["resent_after_unknown"] += 1
             log.warning("outbox %s to chat %s: outcome unknown (%s); sending once more", row.id, row.chat_id, reason)
         else:
