@@ -153,7 +153,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=300,
                         help=f"people per scenario (dispatch_limited uses at most {LIMITED_PEOPLE})")
-    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL URL (its public schema is reset)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on this PostgreSQL URL (its public schema is reset)")
     args = parser.parse_args()
     if args.people < 1:
         parser.error("--people must be at least 1")

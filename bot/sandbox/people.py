@@ -5,10 +5,21 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from bot.testing import Harness
+
+class Driver(Protocol):
+    """What a simulated person needs from the harness driving them (``bot.testing.Harness``)."""
+
+    sandbox: Any
+
+    def messages(self, chat_id: int) -> list[dict[str, Any]]: ...
+
+    def buttons(self, message: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def texts(self, chat_id: int) -> list[str]: ...
+
+    async def press(self, user_id: int, message_id: int, data: str) -> dict[str, Any]: ...
 
 SKIP_LABELS = ("skip", "hepgor")
 UCLA_LONELY_LAST = ("Hardly ever or never", "Some of the time", "Often")
@@ -63,18 +74,18 @@ class SimPerson:
             return answers[0] if level < 0.25 else answers[-1]
         return answers[min(len(answers) - 1, int(level * len(answers)))]
 
-    def visible_questions(self, harness: Harness) -> list[dict[str, Any]]:
+    def visible_questions(self, harness: Driver) -> list[dict[str, Any]]:
         """Messages in the chat that still carry buttons."""
         return [m for m in harness.messages(self.user_id) if harness.buttons(m)]
 
-    def next_action(self, harness: Harness, now: datetime) -> datetime | None:
+    def next_action(self, harness: Driver, now: datetime) -> datetime | None:
         """When this person will next tap something, if anything is waiting for them."""
         if self.habit == "never" or self.blocked:
             return None
         times = [self.seen.setdefault(m["message_id"], now) + self.delay for m in self.visible_questions(harness)]
         return min(times) if times else None
 
-    async def act(self, harness: Harness, now: datetime) -> None:
+    async def act(self, harness: Driver, now: datetime) -> None:
         """Answer whatever has waited long enough (several taps in a row, as a person does)."""
         if self.habit == "never" or self.blocked:
             return

@@ -6,13 +6,20 @@ import html
 import logging
 import re
 
-from telegram import CallbackQuery
+from telegram import CallbackQuery, Message
 from telegram.error import TelegramError
 
 from bot.delivery.policy import classify, is_stale_query
 from bot.usecases.work import Tap
 
 log = logging.getLogger("bot.telegram")
+
+
+def shown_html(query: CallbackQuery) -> str:
+    """The tapped message's text as HTML (entities kept, anything typed escaped), for the use case to
+    rewrite with the chosen answer."""
+    message = query.message
+    return message.text_html if isinstance(message, Message) and message.text else ""
 
 
 def plain(text: str) -> str:

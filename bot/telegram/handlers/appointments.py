@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core import buttons
-from bot.telegram import edits, taps
+from bot.telegram import taps
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.caseload import ID_DIGITS, asked
 from bot.usecases import appointments, everyone_else, sessions
@@ -47,5 +47,5 @@ async def answer_reminder(update: Update, context: BotContext) -> None:
     else:
         message_id = query.message.message_id if query.message is not None else None
         tap = await context.run(appointments.answer_reminder, query.from_user.id, chat_id, message_id,
-                                edits.shown_html(query), int(fields[0]), fields[1] == "y")
+                                taps.shown_html(query), int(fields[0]), fields[1] == "y")
     await taps.answer(query, tap)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot.core import buttons
 from bot.telegram import taps
 from bot.telegram.context import BotContext
 from bot.usecases import answers
 from bot.usecases.work import Tap
-
-
-def shown_html(message: object) -> str:
-    """A shown message's text as HTML (entities kept, anything typed escaped)."""
-    return message.text_html if isinstance(message, Message) and message.text else ""
 
 
 async def tapped(update: Update, context: BotContext) -> None:
@@ -26,7 +21,7 @@ async def tapped(update: Update, context: BotContext) -> None:
         await taps.answer(query, Tap(context.services.text("en", "common.unknown_button")))
         return
     tap = await context.run(answers.tap, query.from_user.id, chat.id, query.message.message_id,
-                            shown_html(query.message), int(fields[0]), int(fields[1]), fields[2])
+                            taps.shown_html(query), int(fields[0]), int(fields[1]), fields[2])
     await taps.answer(query, tap)
 
 

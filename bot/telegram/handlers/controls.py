@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.core import buttons
-from bot.telegram import edits, taps
+from bot.telegram import taps
 from bot.telegram.context import BotContext
 from bot.usecases import controls, controls_taps
 from bot.usecases.work import Work
@@ -61,7 +61,7 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     kind, nonce, value = buttons.decode(query.data, buttons.CONTROL) or ("", "", "")
     message_id = query.message.message_id if query.message is not None else None
-    tap = await context.run(controls_taps.choose, query.from_user.id, chat.id, message_id, edits.shown_html(query),
+    tap = await context.run(controls_taps.choose, query.from_user.id, chat.id, message_id, taps.shown_html(query),
                             kind, nonce, value)
     await taps.answer(query, tap)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core import buttons
-from bot.telegram import edits, taps
+from bot.telegram import taps
 from bot.telegram.context import BotContext
 from bot.usecases import everyone_else, joining
 
@@ -21,6 +21,6 @@ async def choose(update: Update, context: BotContext) -> None:
     else:
         step, value = fields
         message_id = query.message.message_id if query.message is not None else None
-        tap = await context.run(joining.answer, query.from_user.id, chat.id, message_id, edits.shown_html(query),
+        tap = await context.run(joining.answer, query.from_user.id, chat.id, message_id, taps.shown_html(query),
                                 step, value)
     await taps.answer(query, tap)
