@@ -6,50 +6,20 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
-from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.app import build_services
+from bot.cli_caseload import cmd_discharge, cmd_session
+from bot.cli_common import EXIT_BAD_CONFIG, bot_username, perform_configured, settings_from
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, load_settings, parse_settings, require_token
-from bot.core.when import WhenError, parse_when
+from bot.config import ConfigError, require_token
 from bot.messages import MessagesError
 from bot.qr import qr_png
 from bot.store.db import Database
 from bot.store.migrate import upgrade
-from bot.usecases import caseload, enrolment, invites, sessions
-from bot.usecases.appointments import PLACE_LIMIT
-from bot.usecases.work import Work, perform
-
-EXIT_BAD_CONFIG = 2
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _settings(path: str | None) -> Settings:
-    return load_settings(Path(path)) if path else parse_settings({}, source="(defaults)")
-
-
-async def _perform(settings: Settings, case: Callable[Concatenate[Work, P], Awaitable[R]], /, *args: P.args,
-                   **kwargs: P.kwargs) -> R:
-    """Run one use case against the configured database (migrated first), as the service would."""
-    services = await build_services(settings, SystemClock())
-    try:
-        return await perform(services, case, *args, **kwargs)
-    finally:
-        await services.db.dispose()
-
-
-async def _bot_username(settings: Settings) -> str:
-    bot = Bot(require_token(settings), base_url=settings.telegram.base_url)
-    async with bot:
-        return bot.username
+from bot.usecases import enrolment, invites
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -59,7 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     problems: list[str] = []
     try:
-        settings = _settings(args.config)
+        settings = settings_from(args.config)
     except ConfigError as exc:
         problems.extend(exc.problems)
         settings = None
@@ -85,7 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply database migrations."""
-    settings = _settings(args.config)
+    settings = settings_from(args.config)
 
     async def go() -> None:
         db = Database.from_url(settings.database.url)
@@ -99,10 +69,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_worker_add(args: argparse.Namespace) -> int:
     """Add a worker and print their id and one-time Telegram link."""
-    settings = _settings(args.config)
+    settings = settings_from(args.config)
 
     async def go() -> tuple[int, str]:
-        username = await _bot_username(settings)
+        username = await bot_username(settings)
         db = Database.from_url(settings.database.url)
         await upgrade(db)
         worker, token = await enrolment.add_worker(db, args.name, args.email, args.supervisor,
@@ -118,11 +88,11 @@ def cmd_worker_add(args: argparse.Namespace) -> int:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     """Create an invite for a person; print the deep link and write a QR code PNG."""
-    settings = _settings(args.config)
+    settings = settings_from(args.config)
 
     async def go() -> tuple[int, str]:
-        username = await _bot_username(settings)
-        invited = await _perform(settings, invites.create, args.worker, args.name)
+        username = await bot_username(settings)
+        invited = await perform_configured(settings, invites.create, args.worker, args.name)
         return invited.person.id, enrolment.deep_link(username, invited.token)
 
     person_id, link = asyncio.run(go())
@@ -134,58 +104,11 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
-def _written_out(at: datetime, zone: str) -> str:
-    local = at.astimezone(ZoneInfo(zone))
-    return f"{local:%A} {local.day} {local:%B %Y at %H:%M} ({zone})"
-
-
-def cmd_discharge(args: argparse.Namespace) -> int:
-    """End a person's support: they move to follow-up check-ins."""
-    settings = _settings(args.config)
-    person, ended = asyncio.run(_perform(settings, caseload.discharge_by_id, args.person))
-    if not ended:
-        print(f"support cannot be ended for person {args.person} ({person.display_name}): "
-              f"they are {caseload.status_words(person.status)}", file=sys.stderr)
-        return 1
-    print(f"support ended for person {args.person} ({person.display_name}); "
-          "follow-up check-ins at 2 weeks, 1, 3 and 6 months")
-    return 0
-
-
-def cmd_session(args: argparse.Namespace) -> int:
-    """Record a person's next session with their worker; they are reminded the day before."""
-    settings = _settings(args.config)
-    zone = settings.service.timezone
-    try:
-        at = parse_when(args.at, SystemClock().now(), zone)
-    except WhenError as exc:
-        print(f"--at {args.at!r}: {WHEN_PROBLEMS[exc.reason]}", file=sys.stderr)
-        return 1
-    try:
-        booked = asyncio.run(_perform(settings, sessions.book_by_id, args.person, at, args.place))
-    except sessions.PlaceTooLong:
-        print(f"--place: keep it to {PLACE_LIMIT} characters or fewer", file=sys.stderr)
-        return 1
-    place = booked.appointment.place
-    where = f", at {place}" if place else ""
-    print(f"session booked for person {args.person} ({booked.person.display_name}): "
-          f"{_written_out(booked.appointment.at, zone)}{where}")
-    print("reminder: " + (_written_out(booked.reminder_at, zone) if booked.reminder_at else "none (too soon)"))
-    return 0
-
-
-WHEN_PROBLEMS = {
-    "unclear": 'not a date and time; use "YYYY-MM-DD HH:MM", e.g. "2026-03-12 14:00"',
-    "past": "that time has already passed",
-    "far": "that is more than a year away",
-}
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the service."""
     from bot.app import serve
 
-    settings = _settings(args.config)
+    settings = settings_from(args.config)
     require_token(settings)
     asyncio.run(serve(settings))
     return 0

@@ -21,51 +21,27 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.app import Runtime, build_runtime
 from bot.clock import SimClock
-from bot.config import Settings, parse_settings
 from bot.jobs.periodic import TickReport
 from bot.sandbox.limits import Limits
 from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
-from bot.store.db import Database
 from bot.store.models import CheckIn, InboxUpdate, Person
+from bot.testing_setup import START, TOKEN, reset_postgres, test_settings
 from bot.usecases import enrolment
 
-TOKEN = "123456:TEST-SANDBOX-TOKEN"
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; British Summer Time starts on 29 March 2026
+__all__ = ["LINK", "START", "TOKEN", "Harness", "reset_postgres", "test_settings"]
+
 LINK = re.compile(r"start=([A-Za-z0-9_\-]+)")
-
-
-async def reset_postgres(url: str) -> None:
-    """Give a PostgreSQL test database an empty public schema."""
-    db = Database.from_url(url)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await db.dispose()
-
-
-def test_settings(database_url: str, **overrides: Any) -> Settings:
-    """Settings for a harness: the given database, shipped content, no rate limiting in the bot.
-
-    The baseline check-in is off unless asked for (``programme={"baseline": True}``), so a test about
-    the weekly check-in starts with it; the full programme is exercised by its own tests and the demo.
-    """
-    data: dict[str, Any] = {"service": {"name": "Riverside Link Service"},
-                            "telegram": {"token": TOKEN, "rate_limit": False},
-                            "database": {"url": database_url}, "programme": {"baseline": False}}
-    for section, values in overrides.items():
-        data.setdefault(section, {}).update(values)
-    return parse_settings(data, source="(test)")
 
 
 class Harness:

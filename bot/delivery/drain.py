@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from telegram import Bot
 from telegram.error import TelegramError
@@ -28,7 +27,7 @@ from bot.delivery import sender
 from bot.delivery.pacing import Pacer, Rate
 from bot.delivery.policy import Verdict, classify
 from bot.store.claims import claim_batch
-from bot.store.db import Database
+from bot.store.db import UNAVAILABLE, Database
 from bot.store.models import Appointment, CheckIn, OutboxMessage
 
 log = logging.getLogger("bot.delivery")
@@ -129,7 +128,7 @@ class Drain:
             verdict = Verdict("failed", f"internal error: {type(exc).__name__}")
         try:
             await self._record(row, message_id, verdict)
-        except DBAPIError as exc:  # the lease brings the row back once the database answers again
+        except UNAVAILABLE as exc:  # the lease brings the row back once the database answers again
             log.error("outbox %s: could not record the outcome (%s)", row.id, type(exc).__name__)
         finally:
             self.sending.discard(row.id)
@@ -203,7 +202,7 @@ class Drain:
             try:
                 self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
                 failures = 0
-            except DBAPIError as exc:
+            except UNAVAILABLE as exc:
                 failures += 1
                 log.error("outbox: database unavailable (%s)", type(exc).__name__)
             timeout = poll_seconds * min(30, 2 ** failures) if failures else poll_seconds

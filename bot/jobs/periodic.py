@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from bot.services import Services
+from bot.store.db import UNAVAILABLE
 from bot.store.models import CheckIn
 from bot.usecases import appointments, checkins, reminders
 from bot.usecases.programme import resume_finished_pauses
@@ -89,7 +89,7 @@ class Jobs:
                 return False
             try:
                 outcome = await perform(self.services, checkins.open_due, checkin_id)
-            except DBAPIError:
+            except UNAVAILABLE:
                 raise  # the database is down: this pass ends, the next one retries
             except Exception:  # one bad row must not stop everyone else's check-ins; logged with traceback
                 log.exception("check-in %s could not be opened; marked failed", checkin_id)

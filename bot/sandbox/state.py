@@ -4,123 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.sandbox.changed import Changed
+from bot.sandbox.encodable import UnencodableUpdate, json_problem
+from bot.sandbox.records import PendingUpdate, StoredFile, Webhook
+
+__all__ = [
+    "BOT_FIRST_NAME", "BOT_USERNAME", "DEFAULT_BOT_ID", "OPT_IN_UPDATE_TYPES", "Changed", "PendingUpdate",
+    "SandboxState", "StoredFile", "UnencodableUpdate", "Webhook", "json_problem",
+]
 
 BOT_USERNAME = "checkin_sandbox_bot"
 BOT_FIRST_NAME = "Check-in Bot (sandbox)"
 DEFAULT_BOT_ID = 123456
 # Update types Telegram leaves out unless asked for explicitly in allowed_updates.
 OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-
-
-class UnencodableUpdate(ValueError):
-    """An update that could not be sent to the bot as UTF-8 JSON, so it was not queued."""
-
-
-def json_problem(value: Any, path: str = "") -> str | None:
-    """Why `value` cannot be sent as UTF-8 JSON (a lone surrogate, NaN or infinity), or None when it can."""
-    try:
-        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
-        return None
-    except (ValueError, TypeError):
-        pass
-    return _find_problem(value, path) or "it is not JSON"
-
-
-def _find_problem(value: Any, path: str) -> str | None:
-    """The first place in `value` that JSON as UTF-8 cannot carry (None: no such place)."""
-    where = path or "the top level"
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return f"{where} has a lone surrogate {ascii(value[exc.start])} at index {exc.start}"
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"{where} is {value}, which JSON cannot represent"
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and _find_problem(key, "") is not None:
-                return f"a key in {where} ({ascii(key)}) has a lone surrogate"
-            found = _find_problem(item, f"{path}.{key}" if path else str(key))
-            if found:
-                return found
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _find_problem(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
-class Changed:
-    """A notifier: `notify()` (sync) wakes every coroutine waiting in `wait()`."""
-
-    def __init__(self) -> None:
-        self._waiters: set[asyncio.Future[None]] = set()
-        self.version = 0
-
-    def notify(self) -> None:
-        """Wake all waiters."""
-        self.version += 1
-        waiters, self._waiters = self._waiters, set()
-        for fut in waiters:
-            if not fut.done():
-                fut.set_result(None)
-
-    async def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the next notification; False when `timeout` seconds passed first."""
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.add(fut)
-        try:
-            await asyncio.wait_for(fut, timeout)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            self._waiters.discard(fut)
-
-
-@dataclass
-class StoredFile:
-    """A file the bot uploaded (or referenced by URL), downloadable through the emulator."""
-
-    file_id: str
-    file_unique_id: str
-    data: bytes
-    filename: str
-    mime_type: str
-    file_path: str
-
-    def as_file(self) -> dict[str, Any]:
-        """The Bot API File object."""
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_size": len(self.data), "file_path": self.file_path}
-
-
-@dataclass
-class PendingUpdate:
-    """An update waiting for delivery; `seq` orders and confirms it even when update_id is odd."""
-
-    seq: int
-    update: dict[str, Any]
-
-
-@dataclass
-class Webhook:
-    """The webhook configuration set through setWebhook."""
-
-    url: str = ""
-    secret_token: str | None = None
-    allowed_updates: list[str] | None = None
-    max_connections: int = 40
-    last_error_date: int | None = None
-    last_error_message: str | None = None
-    version: int = 0
 
 
 @dataclass

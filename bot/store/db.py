@@ -8,7 +8,11 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+UNAVAILABLE: tuple[type[Exception], ...] = (DBAPIError, OSError)
+"""What a database that is down or unreachable raises (asyncpg reports a refused connection as OSError)."""
 
 
 def async_url(url: str) -> URL:

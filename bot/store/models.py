@@ -1,59 +1,25 @@
-"""The database schema as SQLAlchemy 2 typed models. Times are stored in UTC."""
+"""The database schema as SQLAlchemy 2 typed models. Times are stored in UTC.
+
+People, workers, check-ins and what hangs off them live here; the declarative base is in
+:mod:`bot.store.base` and the inbox/outbox tables in :mod:`bot.store.models_delivery`. Everything is
+re-exported, so importing this module registers every table on ``Base.metadata``.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from bot.store.base import NAMING, Base, UTCDateTime
+from bot.store.models_delivery import InboxUpdate, OutboxMessage
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on every backend (SQLite keeps no zone, so store naive UTC)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; pass an aware UTC time")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base with a stable constraint naming convention for migrations."""
-
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+__all__ = [
+    "NAMING", "Answer", "Appointment", "AuditEvent", "Base", "CheckIn", "Consent", "Escalation", "InboxUpdate",
+    "Invite", "Meta", "OutboxMessage", "Person", "Score", "UTCDateTime", "Worker",
+]
 
 
 class Worker(Base):
@@ -216,50 +182,3 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
-
-
-class InboxUpdate(Base):
-    """An update from Telegram, stored before Telegram is told it arrived; processed once, in order per chat."""
-
-    __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_status_update", "status", "update_id"),)
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    received_at: Mapped[datetime]
-    processed_at: Mapped[datetime | None]
-
-
-class OutboxMessage(Base):
-    """One message to show someone, written in the transaction that decided it, sent by the drain.
-
-    ``method`` is ``send`` (a new message), ``edit`` (replace the text and keyboard of ``target_message_id``)
-    or ``unbutton`` (take the keyboard off ``target_message_id``). ``keyboard`` holds rows of
-    ``{"text", "data"}`` buttons. Status: pending → sending → sent | failed | cancelled.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_status_due", "status", "priority", "not_before"),
-        Index("ix_outbox_chat_status", "chat_id", "status", "id"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    method: Mapped[str] = mapped_column(String(12), default="send")
-    text: Mapped[str | None] = mapped_column(Text)
-    keyboard: Mapped[list[Any] | None] = mapped_column(JSON)
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
-    target_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
-    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="SET NULL"))
-    priority: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    not_before: Mapped[datetime]
-    created_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    unknown_outcomes: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None]
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
-    error: Mapped[str | None] = mapped_column(String(200))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot.delivery.policy import classify
+from bot.store.db import UNAVAILABLE
 from bot.telegram import notices
 from bot.telegram.context import BotContext
 from bot.usecases.work import AlreadyHandled
@@ -29,7 +29,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or not update.effective_chat or update.effective_chat.type != "private":
         log.error("update %s failed", update_id, exc_info=error)
         return
-    if isinstance(error, DBAPIError | OSError):
+    if isinstance(error, UNAVAILABLE):
         # Nothing was saved. The update stays in the inbox and is processed again once the database answers.
         log.error("update %s: database unavailable (%s)", update_id, type(error).__name__)
         key = "common.db_unavailable"

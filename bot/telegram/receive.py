@@ -9,12 +9,12 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 
 from bot.delivery import inbox
 from bot.services import Services
+from bot.store.db import UNAVAILABLE
 from bot.store.models import InboxUpdate
 from bot.telegram import notices
 from bot.telegram.context import BotApplication
@@ -72,7 +72,7 @@ class Receiver:
             except TelegramError as exc:
                 failures += 1
                 log.warning("polling failed (%s); retrying", type(exc).__name__)
-            except DBAPIError as exc:
+            except UNAVAILABLE as exc:
                 failures += 1
                 log.error("could not store updates: database unavailable (%s); Telegram keeps them",
                           type(exc).__name__)
@@ -111,7 +111,7 @@ class Receiver:
                 while await self.process_pending():
                     pass
                 failures = 0
-            except DBAPIError as exc:
+            except UNAVAILABLE as exc:
                 failures += 1
                 log.error("inbox: database unavailable (%s); will retry", type(exc).__name__)
             timeout = min(30.0, poll_seconds * 2 ** failures)

@@ -6,12 +6,12 @@ import hmac
 import json
 import logging
 
-from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.store.db import UNAVAILABLE
 from bot.telegram.receive import Receiver
 
 log = logging.getLogger("bot.telegram")
@@ -34,7 +34,7 @@ def webhook_app(receiver: Receiver, path: str, secret: str) -> Starlette:
             return PlainTextResponse("not an update", status_code=400)
         try:
             await receiver.accept(raw)
-        except DBAPIError as exc:  # not stored: Telegram keeps it and delivers it again
+        except UNAVAILABLE as exc:  # not stored: Telegram keeps it and delivers it again
             log.error("update %s not stored: database unavailable (%s)", raw["update_id"], type(exc).__name__)
             return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
