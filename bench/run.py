@@ -195,6 +195,9 @@ async def dispatch(people: int, database_url: str | None, limited: bool) -> dict
     }
     if limited:
         result["ratio_to_limit"] = round(sent / seconds / limits.overall_rate, 3)
+        # the fastest Telegram allows: a full burst at once, then the sustained rate
+        fastest = max(0.0, sent - limits.overall_burst) / limits.overall_rate
+        result["ceiling_msgs_per_s"] = round(sent / fastest, 1) if fastest else None
         result["http_429"] = sum(1 for c in calls if c["status"] == 429)
     result.update({
         "duplicates": sum(1 for chat in chats if delivered[chat] > 1),

@@ -173,6 +173,14 @@ class BotProcess:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(60)
 
+    def __enter__(self) -> BotProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Never leave a bot running after its test, whatever happened."""
+        if self.alive():
+            self.kill()
+
     def alive(self) -> bool:
         """Whether the process is still running."""
         return self.process is not None and self.process.poll() is None

@@ -13,6 +13,7 @@ import random
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,20 +44,20 @@ def dispatch_through(stop: str, tmp_path: Path, people: int = 500, seed: int = 6
         sandbox.add_users(range(FIRST_USER, FIRST_USER + people))
         config = write_config(tmp_path, sandbox.port)
         asyncio.run(populate(config, people))
-        bot = BotProcess(config)
-        for _ in range(3):
+        with BotProcess(config) as bot:
+            for _ in range(3):
+                bot.start()
+                target = min(people, delivered(questions(sandbox)) + rng.randint(20, 120))
+                until(lambda: delivered(questions(sandbox)) >= target, 120, "sends to start")  # noqa: B023
+                if stop == "kill":
+                    bot.kill()
+                else:
+                    assert bot.terminate() == 0
             bot.start()
-            target = min(people, delivered(questions(sandbox)) + rng.randint(20, 120))
-            until(lambda: delivered(questions(sandbox)) >= target, 120, "sends to start")  # noqa: B023
-            if stop == "kill":
-                bot.kill()
-            else:
-                assert bot.terminate() == 0
-        bot.start()
-        until(lambda: len(questions(sandbox)) == people, 180, "every check-in to arrive")
-        assert bot.alive()
-        assert bot.terminate() == 0
-        sent = questions(sandbox)
+            until(lambda: len(questions(sandbox)) == people, 180, "every check-in to arrive")
+            assert bot.alive()
+            assert bot.terminate() == 0
+            sent = questions(sandbox)
     lost = people - len(sent)
     duplicates = sum(n - 1 for n in sent.values())
     print(f"\n{stop} x3 during dispatch of {people}: lost {lost}, duplicates {duplicates}")
@@ -73,13 +74,24 @@ def test_stopped_three_times_during_dispatch_nothing_lost_or_doubled(tmp_path: P
     assert dispatch_through("terminate", tmp_path) == (0, 0)
 
 
-def test_killed_during_a_burst_of_taps_every_tap_is_stored_and_answered(tmp_path: Path) -> None:
+@pytest.fixture
+def bots() -> Iterator[list[BotProcess]]:
+    """Bots a test starts; any still running when it ends (a failure) are killed."""
+    started: list[BotProcess] = []
+    yield started
+    for bot in started:
+        bot.__exit__()
+
+
+def test_killed_during_a_burst_of_taps_every_tap_is_stored_and_answered(tmp_path: Path,
+                                                                       bots: list[BotProcess]) -> None:
     people = 300
     with Sandbox() as sandbox:
         sandbox.add_users(range(FIRST_USER, FIRST_USER + people))
         config = write_config(tmp_path, sandbox.port)
         asyncio.run(populate(config, people))
         bot = BotProcess(config)
+        bots.append(bot)
         bot.start()
         until(lambda: len(questions(sandbox)) == people, 120, "every check-in to arrive")
         shown = {chat: sandbox.messages(chat)[-1] for chat in range(FIRST_USER, FIRST_USER + people)}
@@ -106,7 +118,8 @@ def test_killed_during_a_burst_of_taps_every_tap_is_stored_and_answered(tmp_path
     print(f"\nkill during {people} taps: stored {stored[0]}, every person answered")
 
 
-def test_one_in_ten_calls_failing_loses_nothing_and_no_process_dies(tmp_path: Path) -> None:
+def test_one_in_ten_calls_failing_loses_nothing_and_no_process_dies(tmp_path: Path,
+                                                                    bots: list[BotProcess]) -> None:
     people = 1000
     with Sandbox() as sandbox:
         sandbox.add_users(range(FIRST_USER, FIRST_USER + people))
@@ -115,6 +128,7 @@ def test_one_in_ten_calls_failing_loses_nothing_and_no_process_dies(tmp_path: Pa
         for kind in ("429", "500", "drop", "timeout"):
             sandbox.faults(kind=kind, rate=0.025, retry_after=1, delay=1.5)
         bot = BotProcess(config)
+        bots.append(bot)
         bot.start()
         until(lambda: len(questions(sandbox)) == people, 300, "every check-in to arrive")
         assert bot.alive(), "no process dies"
