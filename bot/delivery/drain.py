@@ -57,6 +57,7 @@ class Drain:
         self._wake = asyncio.Event()
         self._stopping = False
         self._loop: asyncio.Task[None] | None = None
+        self._claiming = asyncio.Lock()  # a claim and the spawning of its sends happen as one step
 
     def wake(self) -> None:
         """Something was queued: look for work now rather than at the next poll."""
@@ -98,6 +99,10 @@ class Drain:
         return len(stuck)
 
     # -- sending --------------------------------------------------------------------------------------------
+    async def _claim_and_spawn(self) -> None:
+        async with self._claiming:
+            self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
+
     def _spawn(self, rows: list[OutboxMessage]) -> None:
         for row in rows:
             self.sending.add(row.id)
@@ -189,7 +194,7 @@ class Drain:
     async def settle(self) -> None:
         """Send until nothing is due and nothing is in flight (tests and the demo use this to wait)."""
         while True:
-            self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
+            await self._claim_and_spawn()  # waits for a claim the background loop has in hand
             if not self.inflight:
                 return
             await asyncio.wait(set(self.inflight), return_when=asyncio.FIRST_COMPLETED)
@@ -200,7 +205,7 @@ class Drain:
         while not self._stopping:
             self._wake.clear()
             try:
-                self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
+                await self._claim_and_spawn()
                 failures = 0
             except UNAVAILABLE as exc:
                 failures += 1

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-UNAVAILABLE: tuple[type[Exception], ...] = (DBAPIError, OSError)
-"""What a database that is down or unreachable raises (asyncpg reports a refused connection as OSError)."""
+UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError, OSError)
+"""What a database that is down, unreachable or busy raises (asyncpg reports a refused connection as OSError).
+Errors that would happen again on retry (bad data, a bug in a query) are not among them."""
 
 
 def async_url(url: str) -> URL:
@@ -33,6 +34,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Transactions are begun by us (below), not by the driver: see _sqlite_begin.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Every transaction takes SQLite's write lock up front (BEGIN IMMEDIATE) and waits for it (busy_timeout).
+
+    A deferred transaction that reads and then writes cannot wait: SQLite refuses it at once ("database is
+    locked") when another connection wrote in between, which under load turned ordinary work into errors.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -41,6 +53,7 @@ def create_engine(url: str) -> AsyncEngine:
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(target, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

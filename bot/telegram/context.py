@@ -12,6 +12,7 @@ from bot.services import Services
 from bot.usecases.work import Work, perform_update
 
 SERVICES_KEY = "services"
+RETRY_KEY = "inbox_retry"  # updates whose handler met a database that was down: processed again later
 P = ParamSpec("P")
 R = TypeVar("R")
 

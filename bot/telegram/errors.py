@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from bot.delivery.policy import classify
 from bot.store.db import UNAVAILABLE
 from bot.telegram import notices
-from bot.telegram.context import BotContext
+from bot.telegram.context import RETRY_KEY, BotContext
 from bot.usecases.work import AlreadyHandled
 
 log = logging.getLogger("bot.telegram")
@@ -32,6 +32,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, UNAVAILABLE):
         # Nothing was saved. The update stays in the inbox and is processed again once the database answers.
         log.error("update %s: database unavailable (%s)", update_id, type(error).__name__)
+        context.bot_data.setdefault(RETRY_KEY, set()).add(update.update_id)
         key = "common.db_unavailable"
     else:
         log.error("update %s failed", update_id, exc_info=error)
@@ -39,5 +40,7 @@ async def on_error(update: object, context: BotContext) -> None:
     told: set[int] = context.bot_data.setdefault("told", set())
     if update.update_id in told:  # an update retried from the inbox: the person has heard already
         return
+    if len(told) > 10_000:
+        told.clear()
     told.add(update.update_id)
     await notices.tell(context.bot, context.services, update, key)

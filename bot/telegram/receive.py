@@ -17,10 +17,14 @@ from bot.services import Services
 from bot.store.db import UNAVAILABLE
 from bot.store.models import InboxUpdate
 from bot.telegram import notices
-from bot.telegram.context import BotApplication
+from bot.telegram.context import RETRY_KEY, BotApplication
 from bot.telegram.transport import TolerantBot, fetch_updates, parses
 
 log = logging.getLogger("bot.telegram")
+
+
+class DatabaseDown(OSError):
+    """An update could not be processed because the database was unavailable; the round stops there."""
 
 
 class Receiver:
@@ -142,6 +146,10 @@ class Receiver:
         update = Update.de_json(row.payload, self.app.bot) if inbox_ready(self.app, row.payload) else None
         if update is not None:
             await self.app.process_update(update)
+        retry: set[int] = self.app.bot_data.setdefault(RETRY_KEY, set())
+        if row.update_id in retry:  # its handler met a database that was down: leave it for the next round
+            retry.discard(row.update_id)
+            raise DatabaseDown(row.update_id)
         await inbox.finish(self.services.db, row.update_id, self.services.clock.now())
         async with self._changed:
             self._finished[row.update_id] = None
