@@ -76,7 +76,7 @@ class Runtime:
             self.tasks.append(asyncio.create_task(self.receiver.poll(poll_timeout), name="polling"))
 
     async def stop(self) -> None:
-        """Stop taking updates, finish the one in hand, let sends in flight finish, then close."""
+        """Stop polling, finish the round of stored updates in hand, let sends in flight finish, then close."""
         self.receiver.stop()
         for task in self.tasks:
             if task.get_name() == "polling":
@@ -108,9 +108,11 @@ def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
     # A job still running when its next run comes simply runs again at the one after: not worth a warning.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     every, now = settings.scheduler.tick_seconds, datetime.now(UTC)
-    jobs = {"sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch, "outbox-recover": runtime.drain.recover}
+    jobs = {"sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch, "outbox-recover": runtime.drain.recover,
+            "purge": runtime.jobs.purge}
+    intervals = {"outbox-recover": settings.delivery.lease_seconds / 2, "purge": 3600.0}
     for name, job in jobs.items():
-        seconds = settings.delivery.lease_seconds / 2 if name == "outbox-recover" else every
+        seconds = intervals.get(name, every)
         scheduler.add_job(job, "interval", seconds=seconds, id=name, max_instances=1, coalesce=True,
                           misfire_grace_time=None, next_run_time=now)
     return scheduler

@@ -161,6 +161,7 @@ class DeliverySettings(Section):
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     stop_grace_seconds: float = Field(default=20.0, ge=0, le=600)
     send_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    keep_hours: float = Field(default=24.0, ge=1, le=24 * 90)
 
     @property
     def overall_rate(self) -> float:

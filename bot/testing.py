@@ -231,7 +231,7 @@ class Harness:
         return min([*future, until])
 
     async def run_until(self, until: datetime, people: Sequence[SimPerson] = ()) -> None:
-        """Live until ``until``: the clock jumps from one event to the next, the dispatcher ticks at
+        """Live until ``until``: the clock jumps from one event to the next, the jobs run at
         each, and simulated ``people`` answer when their habits say so."""
         while self.clock.now() < until:
             self.clock.set(max(await self.next_wake(until, people), self.clock.now() + timedelta(minutes=1)))

@@ -101,6 +101,9 @@ class Drain:
     # -- sending --------------------------------------------------------------------------------------------
     async def _claim_and_spawn(self) -> None:
         async with self._claiming:
+            paused = self.pacer.paused_until - self.pacer.clock()
+            if paused > 0:  # after a 429 nothing is claimed, so no claim outlives its lease while waiting
+                await asyncio.sleep(paused)
             self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
 
     def _spawn(self, rows: list[OutboxMessage]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,9 +40,19 @@ def chat_of(raw: dict[str, Any]) -> int | None:
     return None
 
 
+def minimal(raw: dict[str, Any]) -> dict[str, Any]:
+    """What is worth keeping of an update: all of it from a private chat; from a group or channel, which is
+    never processed, only its id (nobody's words are kept that the service will not use)."""
+    for key in CHAT_KEYS:
+        part = raw.get(key)
+        if isinstance(part, dict) and isinstance(part.get("chat"), dict) and part["chat"].get("type") != "private":
+            return {"update_id": raw["update_id"]}
+    return raw
+
+
 async def store(db: Database, updates: Iterable[dict[str, Any]], now: datetime) -> int:
     """Store updates (ignoring any already stored); returns how many were new. Committed on return."""
-    rows = [{"update_id": raw["update_id"], "chat_id": chat_of(raw), "payload": raw, "status": "pending",
+    rows = [{"update_id": raw["update_id"], "chat_id": chat_of(raw), "payload": minimal(raw), "status": "pending",
              "received_at": now} for raw in updates if isinstance(raw.get("update_id"), int)]
     if not rows:
         return 0
@@ -50,6 +60,13 @@ async def store(db: Database, updates: Iterable[dict[str, Any]], now: datetime) 
     async with db.session() as session:
         result = await session.execute(insert(InboxUpdate).values(rows).on_conflict_do_nothing())
         return max(0, getattr(result, "rowcount", 0) or 0)
+
+
+async def purge(session: AsyncSession, before: datetime) -> int:
+    """Forget processed updates received before ``before`` (they hold people's words)."""
+    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.status != "pending",
+                                                             InboxUpdate.received_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def pending(db: Database, limit: int) -> list[InboxUpdate]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import OutboxMessage
@@ -74,6 +74,13 @@ async def cancel_chat(session: AsyncSession, chat_id: int, now: datetime, reason
     await session.execute(update(OutboxMessage).where(
         OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
     ).values(status="cancelled", error=reason[:200]).execution_options(synchronize_session=False))
+
+
+async def purge(session: AsyncSession, before: datetime) -> int:
+    """Forget finished rows (sent, failed, cancelled) created before ``before`` (they hold rendered text)."""
+    result = await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status.in_(("sent", "failed", "cancelled")), OutboxMessage.created_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def waiting(session: AsyncSession) -> int:

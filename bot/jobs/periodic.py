@@ -8,9 +8,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.delivery import inbox, outbox
 from bot.services import Services
 from bot.store.db import UNAVAILABLE
 from bot.store.models import CheckIn
@@ -122,10 +124,20 @@ class Jobs:
                 break
         return total
 
+    async def purge(self) -> int:
+        """Delete handled updates and finished outbox rows older than ``delivery.keep_hours``."""
+        async with self._job():
+            return await perform(self.services, _purge)
+
     async def tick(self) -> TickReport:
         """Every job once, in order: the sweep first (expiry frees people for their next check-in)."""
         report = await self.sweep()
         return await self.dispatch(report)
+
+
+async def _purge(work: Work) -> int:
+    before = work.now - timedelta(hours=work.services.settings.delivery.keep_hours)
+    return await inbox.purge(work.session, before) + await outbox.purge(work.session, before)
 
 
 async def _resume(work: Work) -> int:

@@ -56,6 +56,7 @@ async def expire_due(work: Work, limit: int) -> int:
     rows = (await work.session.execute(
         select(CheckIn, Person).join(Person, Person.id == CheckIn.person_id)
         .where(CheckIn.status == "open", CheckIn.closes_at <= work.now).limit(limit)
+        .with_for_update(of=CheckIn, skip_locked=True)  # another instance's sweep takes the others
     )).all()
     for checkin, person in rows:
         checkin.status = "expired"
