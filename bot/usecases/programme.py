@@ -111,7 +111,7 @@ async def resume_finished_pauses(session: AsyncSession, now: datetime, rules: Ru
     people = (await session.execute(
         select(Person).where(Person.status == "paused", Person.paused_until.is_not(None),
                              Person.paused_until <= now)
-        .with_for_update(skip_locked=True)  # another instance's sweep takes the others
+        .with_for_update(of=Person, skip_locked=True)  # another instance's sweep takes the others
     )).scalars().all()
     for person in people:
         person.status = person.status_before_pause or "active"
