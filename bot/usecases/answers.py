@@ -47,6 +47,8 @@ async def tap(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
     assert done.flow is not None and done.context is not None
     label = prompts.chosen_label(work.services, done.locale, done.flow, done.step_id, choice, done.context)
     work.edit(chat_id, message_id, f"{shown}\n\n{label}")
+    if done.checkin is not None and done.checkin.message_id not in (None, message_id):
+        work.unbutton(chat_id, done.checkin.message_id)  # another live copy (a resend) goes quiet too
     done.show(work)
     return Tap()
 
@@ -57,6 +59,8 @@ async def typed(work: Work, user_id: int, chat_id: int, text: str) -> None:
         return None if state.step_id is None else engine.Typed(state.step_id, text)
 
     done = await checkins.answer(work, user_id, None, event_for)
+    if done.outcome == "recorded" and done.checkin is not None:
+        work.unbutton(chat_id, done.checkin.message_id)  # answered by typing: its buttons go
     done.show(work)
     if done.outcome != "recorded":
         await everyone_else.reply_to_text(work, user_id, chat_id)

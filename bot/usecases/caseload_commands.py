@@ -100,6 +100,9 @@ async def confirm_discharge(work: Work, user_id: int, chat_id: int, message_id: 
         work.unbutton(chat_id, message_id)
         return Tap(named)
     person = named.person
+    if not end and not caseload.can_discharge(person):  # "Cancel" after "Yes" already ended support
+        work.unbutton(chat_id, message_id)
+        return Tap(_not_possible(work, named))
     if not end:
         reply = work.text(EN, "caseload.discharge_cancelled", name=person.display_name)
     elif await caseload.discharge(work.session, person, work.now, work.services.programme):

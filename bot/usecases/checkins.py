@@ -122,6 +122,8 @@ async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: Ev
         return Answered("not_found")
     checkin, person = row
     flow = work.services.flows.get(checkin.flow_id)
+    if checkin.status == "answered":  # a late second tap after the last answer: already noted
+        return Answered("stale", person.locale)
     if checkin.status != "open" or checkin.state is None or flow is None:
         return Answered("closed", person.locale)
     context = flow_context(person, checkin)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.store.models import OutboxMessage
 from bot.testing import Harness
 
 WORKER, PERSON = 501, 701
@@ -42,3 +44,33 @@ async def test_a_tap_answered_too_late_is_quiet_and_still_recorded(harness: Harn
     assert h.texts(PERSON)[-1].startswith("Thank you for checking in")
     assert "Traceback" not in caplog.text
     assert any(c["method"] == "answerCallbackQuery" and c["status"] == 400 for c in h.sandbox.state.calls)
+
+
+async def test_a_double_tap_on_the_last_question_keeps_the_answer_shown(harness: Harness) -> None:
+    h = harness
+    question = await _question_open(h)
+    good = next(b for b in h.buttons(question) if "Good" in b["text"])  # type: ignore[arg-type]
+    first = await h.sandbox.client.press(PERSON, question["message_id"], good["callback_data"])  # type: ignore[arg-type]
+    await h.press(PERSON, question["message_id"], good["callback_data"])  # type: ignore[arg-type]
+    assert h.runtime is not None
+    await h.runtime.receiver.wait_processed(int(first["update"]["update_id"]))
+    await h.settle()
+    shown = h.sandbox.state.find_message(PERSON, question["message_id"])
+    assert shown is not None and "✓" in shown["text"] and "closed" not in shown["text"]
+    assert "closed" not in (h.sandbox.state.callback_answers[-1].get("text") or "")
+
+
+async def test_a_resent_copy_of_the_question_goes_quiet_once_the_first_is_answered(harness: Harness) -> None:
+    h = harness
+    await _question_open(h)
+    assert h.services is not None
+    async with h.services.db.session() as session:  # a copy sent again after an unknown outcome, as the drain does
+        sent = (await session.execute(select(OutboxMessage).where(OutboxMessage.checkin_id.is_not(None)))).scalar_one()
+        session.add(OutboxMessage(chat_id=sent.chat_id, method="send", text=sent.text, keyboard=sent.keyboard,
+                                  checkin_id=sent.checkin_id, priority=0, status="pending", not_before=h.clock.now(),
+                                  created_at=h.clock.now(), attempts=0, unknown_outcomes=1))
+    await h.settle()
+    first, second = [m for m in h.messages(PERSON) if h.buttons(m)]
+    await h.tap(PERSON, "Good", first)
+    assert [m for m in h.messages(PERSON) if h.buttons(m)] == [], "no copy of the answered question stays live"
+    assert "✓" in (h.sandbox.state.find_message(PERSON, first["message_id"]) or {})["text"]
