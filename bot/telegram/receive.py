@@ -38,6 +38,9 @@ class Receiver:
         self._finished: OrderedDict[int, None] = OrderedDict()  # recently processed ids, for waiters
         self._told: OrderedDict[int, None] = OrderedDict()  # updates whose sender heard the database is down
         self._changed = asyncio.Condition()
+        self._chats: dict[int | str, asyncio.Task[None]] = {}  # the chats whose updates are in hand
+        self._limit = asyncio.Semaphore(concurrency)
+        self._failures = 0
 
     def wake(self) -> None:
         """New updates were stored: process them now."""
@@ -107,38 +110,52 @@ class Receiver:
 
     # -- processing ---------------------------------------------------------------------------------------
     async def run(self, poll_seconds: float = 2.0) -> None:
-        """Process stored updates until stopped: woken by new ones, or every ``poll_seconds``."""
-        failures = 0
+        """Process stored updates until stopped: woken by new ones (or finished chats), or every ``poll_seconds``.
+
+        Each chat's updates are handled in order by one task at a time; chats do not wait for each other,
+        so one slow call for one person never holds up another.
+        """
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                while await self.process_pending():
-                    pass
-                failures = 0
+                self._start_chats(await inbox.pending(self.services.db, self.batch))
             except UNAVAILABLE as exc:
-                failures += 1
+                self._failures += 1
                 log.error("inbox: database unavailable (%s); will retry", type(exc).__name__)
-            timeout = min(30.0, poll_seconds * 2 ** failures)
+            timeout = min(30.0, poll_seconds * 2 ** self._failures)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
+        if self._chats:
+            await asyncio.gather(*self._chats.values(), return_exceptions=True)
+
+    def _start_chats(self, rows: list[InboxUpdate]) -> list[asyncio.Task[None]]:
+        """Start a task for each chat with stored updates and none in hand (its later ones wait their turn)."""
+        groups: dict[int | str, list[InboxUpdate]] = {}
+        for row in rows:
+            key = row.chat_id if row.chat_id is not None else f"u{row.update_id}"
+            if key not in self._chats:
+                groups.setdefault(key, []).append(row)
+        for key, group in groups.items():
+            self._chats[key] = asyncio.create_task(self._in_order(key, group), name=f"inbox-{key}")
+        return [self._chats[key] for key in groups]
+
+    async def _in_order(self, key: int | str, rows: list[InboxUpdate]) -> None:
+        try:
+            async with self._limit:
+                for row in rows:
+                    await self.process(row)
+            self._failures = 0
+            self._wake.set()  # its later updates, if any, can start now
+        except UNAVAILABLE as exc:  # this chat's update stays stored and is tried again after a pause
+            self._failures += 1
+            log.error("inbox: database unavailable (%s); will retry", type(exc).__name__)
+        finally:
+            del self._chats[key]
 
     async def process_pending(self) -> int:
-        """One round: every stored, unprocessed update, in order per chat, chats side by side."""
+        """Process what is stored now and wait for it (tests use this; the service runs ``run``)."""
         rows = await inbox.pending(self.services.db, self.batch)
-        chats: dict[int | str, list[InboxUpdate]] = {}
-        for row in rows:
-            chats.setdefault(row.chat_id if row.chat_id is not None else f"u{row.update_id}", []).append(row)
-        limit = asyncio.Semaphore(self.concurrency)
-
-        async def in_order(updates: list[InboxUpdate]) -> None:
-            async with limit:
-                for row in updates:
-                    await self.process(row)
-
-        results = await asyncio.gather(*(in_order(group) for group in chats.values()), return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        await asyncio.gather(*self._start_chats(rows))
         return len(rows)
 
     async def process(self, row: InboxUpdate) -> None:
