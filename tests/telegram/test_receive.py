@@ -107,3 +107,18 @@ async def test_webhook_says_try_again_when_the_update_cannot_be_stored(harness: 
     assert response.status_code == 503, "Telegram delivers it again later"
     async with h.services.db.session() as session:
         assert await session.get(InboxUpdate, 900_003) is None
+
+
+async def test_one_slow_call_for_one_person_does_not_hold_up_another(harness: Harness) -> None:
+    h = harness
+    question = await _question_open(h)
+    h.sandbox.state.remember_user({"id": STRANGER, "is_bot": False, "first_name": "Pat"})
+    await h.sandbox.client.faults(kind="timeout", methods=["answerCallbackQuery"], count=1, delay=3)
+    answered = len(h.sandbox.state.callback_answers)
+    data = h.buttons(question)[3]["callback_data"]  # type: ignore[arg-type]
+    slow = (await h.sandbox.client.press(PERSON, question["message_id"], data))["update"]  # type: ignore[arg-type]
+    await h.say(STRANGER, "/help")
+    assert "116 123" in h.texts(STRANGER)[-1]
+    assert len(h.sandbox.state.callback_answers) == answered, "the other person's tap is still being answered"
+    assert h.runtime is not None
+    await h.runtime.receiver.wait_processed(int(slow["update_id"]))
