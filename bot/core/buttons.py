@@ -43,6 +43,17 @@ def decode(data: str | None, kind: str) -> list[str] | None:
     return fields if len(fields) == count and all(fields) else None
 
 
+ID_DIGITS = 12
+
+
+def yes_no(data: str | None, kind: str) -> tuple[int, bool] | None:
+    """``(id, True for y)`` from ``<kind>:<id>:<y|n>`` data (discharge, session reply), or None if malformed."""
+    fields = decode(data, kind)
+    if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS or fields[1] not in ("y", "n"):
+        return None
+    return int(fields[0]), fields[1] == "y"
+
+
 def pattern(kind: str) -> str:
     """A regular expression matching ``kind`` button data (for registering its handler)."""
     return rf"^{kind}:"

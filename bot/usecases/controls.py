@@ -36,30 +36,31 @@ async def _member(work: Work, user_id: int, chat_id: int, kind: state.Kind) -> t
     return person, await state.new_prompt(work.session, kind, person.id)
 
 
-async def ask_time(work: Work, user_id: int, chat_id: int) -> None:
-    """/time: ask for the day (then, as they tap, the time and how often)."""
-    member = await _member(work, user_id, chat_id, "time")
+async def _offer(work: Work, user_id: int, chat_id: int, kind: state.Kind, choices: list[tuple[str, str]],
+                 per_row: int, *, not_when_stopped: bool = False) -> None:
+    """Queue the ``kind`` control's question with one button per (label key, value) choice."""
+    member = await _member(work, user_id, chat_id, kind)
     if member is None:
         return
     person, nonce = member
     loc = person.locale
-    days = [(work.text(loc, f"common.days.{d}"), buttons.control("time", nonce, f"d:{d}")) for d in range(7)]
-    work.send(chat_id, work.text(loc, "controls.time.ask_day"), grid(days, 3))
+    if not_when_stopped and person.status == "stopped":
+        work.send(chat_id, work.text(loc, "controls.stopped_hint"))
+        return
+    options = [(work.text(loc, label), buttons.control(kind, nonce, value)) for label, value in choices]
+    ask = "controls.time.ask_day" if kind == "time" else f"controls.{kind}.ask"
+    work.send(chat_id, work.text(loc, ask), grid(options, per_row))
+
+
+async def ask_time(work: Work, user_id: int, chat_id: int) -> None:
+    """/time: ask for the day (then, as they tap, the time and how often)."""
+    await _offer(work, user_id, chat_id, "time", [(f"common.days.{d}", f"d:{d}") for d in range(7)], 3)
 
 
 async def ask_pause(work: Work, user_id: int, chat_id: int) -> None:
     """/pause: offer 1 week, 2 weeks, 1 month, until I say, or never mind."""
-    member = await _member(work, user_id, chat_id, "pause")
-    if member is None:
-        return
-    person, nonce = member
-    loc = person.locale
-    if person.status == "stopped":
-        work.send(chat_id, work.text(loc, "controls.stopped_hint"))
-        return
-    options = [(work.text(loc, f"controls.pause.{label}"), buttons.control("pause", nonce, value))
-               for value, label in state.PAUSE_LABELS.items()]
-    work.send(chat_id, work.text(loc, "controls.pause.ask"), grid(options, 2))
+    choices = [(f"controls.pause.{label}", value) for value, label in state.PAUSE_LABELS.items()]
+    await _offer(work, user_id, chat_id, "pause", choices, 2, not_when_stopped=True)
 
 
 async def resume(work: Work, user_id: int, chat_id: int) -> None:
@@ -85,29 +86,14 @@ async def resume(work: Work, user_id: int, chat_id: int) -> None:
 
 async def ask_language(work: Work, user_id: int, chat_id: int) -> None:
     """/language: English or Cymraeg."""
-    member = await _member(work, user_id, chat_id, "language")
-    if member is None:
-        return
-    person, nonce = member
-    loc = person.locale
-    options = [(work.text(loc, f"common.language_names.{code}"), buttons.control("language", nonce, code))
-               for code in state.LANGUAGES]
-    work.send(chat_id, work.text(loc, "controls.language.ask"), grid(options, 2))
+    choices = [(f"common.language_names.{code}", code) for code in state.LANGUAGES]
+    await _offer(work, user_id, chat_id, "language", choices, 2)
 
 
 async def ask_stop(work: Work, user_id: int, chat_id: int) -> None:
     """/stop or the bare word STOP: ask to confirm before stopping everything."""
-    member = await _member(work, user_id, chat_id, "stop")
-    if member is None:
-        return
-    person, nonce = member
-    loc = person.locale
-    if person.status == "stopped":
-        work.send(chat_id, work.text(loc, "controls.stopped_hint"))
-        return
-    options = [(work.text(loc, f"controls.stop.{value}"), buttons.control("stop", nonce, value))
-               for value in ("yes", "no")]
-    work.send(chat_id, work.text(loc, "controls.stop.ask"), grid(options, 2))
+    choices = [(f"controls.stop.{value}", value) for value in ("yes", "no")]
+    await _offer(work, user_id, chat_id, "stop", choices, 2, not_when_stopped=True)
 
 
 async def come_back(work: Work, user_id: int, chat_id: int) -> bool:

@@ -10,7 +10,7 @@ from telegram import Update
 from bot.core import buttons
 from bot.telegram import taps
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.caseload import ID_DIGITS, asked
+from bot.telegram.handlers.caseload import asked
 from bot.usecases import appointments, everyone_else, sessions
 
 
@@ -41,11 +41,11 @@ async def answer_reminder(update: Update, context: BotContext) -> None:
     if query is None or query.from_user is None:
         return
     chat_id = update.effective_chat.id if update.effective_chat is not None else query.from_user.id
-    fields = buttons.decode(query.data, buttons.SESSION)
-    if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS or fields[1] not in ("y", "n"):
+    chosen = buttons.yes_no(query.data, buttons.SESSION)
+    if chosen is None:
         tap = await context.run(everyone_else.unknown_button)
     else:
         message_id = query.message.message_id if query.message is not None else None
         tap = await context.run(appointments.answer_reminder, query.from_user.id, chat_id, message_id,
-                                taps.shown_html(query), int(fields[0]), fields[1] == "y")
+                                taps.shown_html(query), *chosen)
     await taps.answer(query, tap)

@@ -12,8 +12,6 @@ from bot.telegram import taps
 from bot.telegram.context import BotContext
 from bot.usecases import caseload_commands, everyone_else
 
-ID_DIGITS = 12
-
 
 def asked(update: Update) -> tuple[int, int] | None:
     """(user id, chat id) of a worker's command."""
@@ -57,11 +55,11 @@ async def confirm_discharge(update: Update, context: BotContext) -> None:
     if query is None or query.from_user is None:
         return
     chat_id = update.effective_chat.id if update.effective_chat is not None else query.from_user.id
-    fields = buttons.decode(query.data, buttons.DISCHARGE)
-    if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS or fields[1] not in ("y", "n"):
+    chosen = buttons.yes_no(query.data, buttons.DISCHARGE)
+    if chosen is None:
         tap = await context.run(everyone_else.unknown_button)
     else:
         message_id = query.message.message_id if query.message is not None else None
         tap = await context.run(caseload_commands.confirm_discharge, query.from_user.id, chat_id, message_id,
-                                int(fields[0]), fields[1] == "y")
+                                *chosen)
     await taps.answer(query, tap)
