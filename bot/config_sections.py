@@ -158,6 +158,7 @@ class DeliverySettings(Section):
     retry_first_seconds: float = Field(default=1.0, gt=0, le=600)
     retry_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
     unknown_retry_seconds: float = Field(default=5.0, ge=0, le=3600)
+    unknown_resends: int = Field(default=3, ge=0, le=10)
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     stop_grace_seconds: float = Field(default=20.0, ge=0, le=600)
     send_timeout_seconds: float = Field(default=15.0, gt=0, le=120)

@@ -182,16 +182,20 @@ class Drain:
             self._unknown(row, now, verdict.reason)
 
     def _unknown(self, row: OutboxMessage, now: datetime, reason: str, delay: float | None = None) -> None:
-        """Telegram may or may not have shown it: send once more after a short delay (counted), then give up."""
-        if row.unknown_outcomes == 0:
-            row.status, row.claimed_at, row.unknown_outcomes = "pending", None, 1
-            wait = self.settings.unknown_retry_seconds if delay is None else delay
+        """Telegram may or may not have shown it. A duplicate the person can ignore is better than a loss
+        nobody sees, so it is sent once more after a short delay — and again, later each time, should that
+        outcome be unknown too — up to ``unknown_resends`` times; every resend is counted and logged."""
+        if row.unknown_outcomes < self.settings.unknown_resends:
+            row.unknown_outcomes += 1
+            row.status, row.claimed_at = "pending", None
+            wait = self.settings.unknown_retry_seconds * 2 ** (row.unknown_outcomes - 1) if delay is None else delay
             row.not_before = now + timedelta(seconds=wait)
             self.stats["resent_after_unknown"] += 1
             log.warning("outbox %s to chat %s: outcome unknown (%s); sending once more", row.id, row.chat_id, reason)
         else:
-            row.status, row.error, row.unknown_outcomes = "failed", f"outcome unknown twice ({reason})"[:200], 2
-            log.warning("outbox %s to chat %s: outcome unknown again; not repeated", row.id, row.chat_id)
+            row.status, row.error = "failed", f"outcome unknown {row.unknown_outcomes + 1} times ({reason})"[:200]
+            log.error("outbox %s to chat %s: outcome unknown %d times; given up", row.id, row.chat_id,
+                      row.unknown_outcomes + 1)
 
     # -- loops ----------------------------------------------------------------------------------------------
     async def settle(self) -> None:

@@ -7,8 +7,10 @@
 | 403, or 400 "chat not found"                                 | ``unreachable`` | person unreachable, escalate |
 | 429                                                          | ``wait``     | the whole drain waits          |
 | 5xx, connection refused, pool or connect timeout             | ``retry``    | retry soon, backing off        |
-| read timeout, dropped connection (the request left)          | ``unknown``  | send once more after a delay   |
+| read timeout, dropped connection (the request left)          | ``unknown``  | send once more after a delay (*)|
 | anything else                                                | ``failed``   | fail the row; the rest go on   |
+
+(*) and again, later each time, if that outcome is unknown too, up to ``delivery.unknown_resends`` times.
 
 In python-telegram-bot 22 ``BadRequest`` and ``TimedOut`` are ``NetworkError`` subclasses, so the specific
 classes are tested first.

@@ -139,15 +139,22 @@ async def test_unknown_outcome_is_sent_once_more_after_a_short_delay_and_counted
     assert h.texts(PERSON).count("hello") >= 1
 
 
-async def test_an_outcome_unknown_twice_is_not_repeated_again(h: Harness) -> None:
-    await h.sandbox.client.faults(kind="drop", chat_id=PERSON, count=2)
+async def test_an_outcome_unknown_again_is_resent_later_each_time_then_given_up(h: Harness) -> None:
+    resends = h.settings.delivery.unknown_resends
+    await h.sandbox.client.faults(kind="drop", chat_id=PERSON, count=resends + 1)
     row_id = await queue(h, PERSON, "hello")
-    for _ in range(3):
+    delays = []
+    for _ in range(resends + 1):
         await h.settle()
-        h.clock.advance(timedelta(seconds=10))
+        waiting = await row(h, row_id)
+        delays.append(round((waiting.not_before - h.clock.now()).total_seconds()))
+        h.clock.advance(timedelta(minutes=5))
     given_up = await row(h, row_id)
-    assert given_up.status == "failed" and "unknown twice" in (given_up.error or "")
-    assert sends(h, PERSON, "hello") == [0, 0]
+    first = h.settings.delivery.unknown_retry_seconds
+    assert delays[:resends] == [first * 2 ** n for n in range(resends)]
+    assert given_up.status == "failed" and f"unknown {resends + 1} times" in (given_up.error or "")
+    assert sends(h, PERSON, "hello") == [0] * (resends + 1)
+    assert drain(h).stats["resent_after_unknown"] == resends
 
 
 async def test_anything_else_fails_the_row_and_the_rest_go_on(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
