@@ -18,7 +18,7 @@ from bot.core import buttons
 from bot.services import Services
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import appointments, caseload, checkin, controls, fallback, help, onboarding, start, workers
+from bot.telegram.handlers import appointments, caseload, checkin, controls, fallback, help, joining, start, workers
 from bot.telegram.transport import build_bot
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -61,7 +61,7 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("resume", controls.resume, filters=PRIVATE))
     app.add_handler(CommandHandler("language", controls.ask_language, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", controls.ask_stop, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(onboarding.choose, pattern=buttons.pattern(buttons.ONBOARDING)))
+    app.add_handler(CallbackQueryHandler(joining.choose, pattern=buttons.pattern(buttons.ONBOARDING)))
     app.add_handler(CallbackQueryHandler(checkin.tapped, pattern=buttons.pattern(buttons.CHECKIN)))
     app.add_handler(CallbackQueryHandler(controls.choose, pattern=buttons.pattern(buttons.CONTROL)))
     app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))

@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import onboarding
+from bot.core import joining as joining_rules
 from bot.core.tokens import TOKEN_BYTES, hash_token, is_well_formed
 from bot.store.db import Database
 from bot.store.models import AuditEvent, Invite, Person, Worker
@@ -120,7 +120,7 @@ async def _redeem_invite(
     invite.used_at = now
     person.telegram_user_id = user_id
     person.chat_id = chat_id
-    person.onboarding = onboarding.STEPS[0]
+    person.onboarding = joining_rules.STEPS[0]
     session.add(AuditEvent(at=now, actor=f"person:{person.id}", action="invite_redeemed",
                            worker_id=person.worker_id, person_id=person.id))
     return Redeemed("person", person=person)

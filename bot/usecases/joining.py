@@ -1,5 +1,5 @@
 """Joining: the questions a person answers after redeeming an invite — consent, language, day and time, one
-at a time (the order and what each accepts are ``bot.core.onboarding``'s rules). Finishing starts their
+at a time (the order and what each accepts are ``bot.core.joining``'s rules). Finishing starts their
 check-ins and tells their link worker.
 """
 
@@ -11,7 +11,8 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core import buttons, onboarding
+from bot.core import buttons
+from bot.core import joining as rules
 from bot.delivery.outbox import grid
 from bot.store.models import AuditEvent, Consent, Person
 from bot.usecases.enrolment import person_for_user
@@ -30,7 +31,7 @@ async def record_consent(session: AsyncSession, person: Person, given: bool, ver
     """Store a consent decision with the version of the text shown; Agree moves joining on."""
     session.add(Consent(person_id=person.id, version=version, given=given, recorded_at=now))
     if given:
-        person.onboarding = onboarding.following("consent")
+        person.onboarding = rules.following("consent")
 
 
 def ask(work: Work, chat_id: int, person: Person) -> None:
@@ -41,10 +42,10 @@ def ask(work: Work, chat_id: int, person: Person) -> None:
                    (work.text(loc, "onboarding.consent.not_now"), "no")]
         per_row = 2
     elif step == "language":
-        options = [(work.text(loc, f"common.language_names.{code}"), code) for code in onboarding.LANGUAGES]
+        options = [(work.text(loc, f"common.language_names.{code}"), code) for code in rules.LANGUAGES]
         per_row = 2
     elif step == "day":
-        options = [(work.text(loc, f"common.days.{d}"), d) for d in onboarding.WEEKDAYS]
+        options = [(work.text(loc, f"common.days.{d}"), d) for d in rules.WEEKDAYS]
         per_row = 3
     elif step == "time":
         options = [(t, t) for t in time_choices(work.services.settings)]
@@ -65,7 +66,7 @@ async def answer(work: Work, user_id: int, chat_id: int, message_id: int | None,
     if person.onboarding != step:
         work.unbutton(chat_id, message_id)
         return Tap(work.text(person.locale, "ui.already_answered"))
-    if not onboarding.accepts(step, value, time_choices(work.services.settings)):
+    if not rules.accepts(step, value, time_choices(work.services.settings)):
         return Tap(work.text("en", "common.unknown_button"))
     result = await _apply(work, person, step, value)
     if message_id is not None:
@@ -100,7 +101,7 @@ async def _apply(work: Work, person: Person, step: str, value: str) -> Result:
         await work.session.flush()
         await replan(work.session, person, work.now, work.services.programme)
         return "finished"
-    person.onboarding = onboarding.following(step)
+    person.onboarding = rules.following(step)
     return "advanced"
 
 

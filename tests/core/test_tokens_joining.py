@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import onboarding
+from bot.core import joining as joining_rules
 from bot.core.tokens import hash_token, is_well_formed
 from bot.usecases.enrolment import new_token
 
@@ -25,9 +25,9 @@ def test_only_the_hash_is_stored() -> None:
 
 
 def test_steps_follow_in_order_and_answers_are_checked() -> None:
-    assert onboarding.following("consent") == "language"
-    assert onboarding.following("time") is None
-    assert onboarding.accepts("day", "6", ["10:00"])
-    assert not onboarding.accepts("day", "7", ["10:00"])
-    assert not onboarding.accepts("time", "03:00", ["10:00"])
-    assert not onboarding.accepts("language", "fr", [])
+    assert joining_rules.following("consent") == "language"
+    assert joining_rules.following("time") is None
+    assert joining_rules.accepts("day", "6", ["10:00"])
+    assert not joining_rules.accepts("day", "7", ["10:00"])
+    assert not joining_rules.accepts("time", "03:00", ["10:00"])
+    assert not joining_rules.accepts("language", "fr", [])
