@@ -16,6 +16,11 @@ class Rate:
     burst: float
 
 
+MARGIN = 0.97
+"""Sustained rates are kept 3% under the limit: a send is timed when it is reserved, but Telegram counts it
+when it arrives, and network jitter can bring two arrivals closer than they were sent."""
+
+
 class Bucket:
     """A generic cell rate bucket: ``reserve`` says how long to wait before the next send may go."""
 
@@ -25,7 +30,7 @@ class Bucket:
 
     def reserve(self, now: float) -> float:
         """Reserve one send; returns the seconds to wait before making it."""
-        interval = 1.0 / self.rate.per_second
+        interval = 1.0 / (self.rate.per_second * MARGIN)
         tolerance = interval * max(self.rate.burst - 1.0, 0.0)
         start = max(now, self.tat - tolerance)
         self.tat = max(self.tat, now) + interval

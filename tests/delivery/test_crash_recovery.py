@@ -58,6 +58,7 @@ def dispatch_through(stop: str, tmp_path: Path, people: int = 500, seed: int = 6
             assert bot.alive()
             assert bot.terminate() == 0
             sent = questions(sandbox)
+        assert "Traceback" not in bot.log.read_text(), "stops and restarts log no tracebacks"
     lost = people - len(sent)
     duplicates = sum(n - 1 for n in sent.values())
     print(f"\n{stop} x3 during dispatch of {people}: lost {lost}, duplicates {duplicates}")
