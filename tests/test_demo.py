@@ -1,4 +1,4 @@
-"""`checkin-bot demo` runs a whole programme offline and reports it (a contract: DESIGN.md §8.1)."""
+"""`checkin-bot demo` runs a whole programme offline and reports it (a contract: docs/design.md §8.1)."""
 
 from __future__ import annotations
 
