@@ -103,13 +103,17 @@ async def build_runtime(settings: Settings, clock: Clock, token: str, base_url: 
 
 
 def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
-    """The handful of periodic jobs, each run once at start-up (work missed while down is overdue now)."""
+    """The handful of periodic jobs, each run once at start-up (work missed while down is overdue now).
+
+    The drain is not among them: it runs for as long as the service does, woken whenever a transaction
+    queues a message (``services.wake``), so the tick interval never caps how fast messages go out.
+    """
     scheduler = AsyncIOScheduler(timezone="UTC")
     # A job still running when its next run comes simply runs again at the one after: not worth a warning.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     every, now = settings.scheduler.tick_seconds, datetime.now(UTC)
-    jobs = {"sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch, "outbox-recover": runtime.drain.recover,
-            "purge": runtime.jobs.purge}
+    jobs = {"pauses": runtime.jobs.pauses, "sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch,
+            "outbox-recover": runtime.drain.recover, "purge": runtime.jobs.purge}
     intervals = {"outbox-recover": settings.delivery.lease_seconds / 2, "purge": 3600.0}
     for name, job in jobs.items():
         seconds = intervals.get(name, every)

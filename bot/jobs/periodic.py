@@ -105,11 +105,17 @@ class Jobs:
                 report.failed += 1
         return True
 
-    async def sweep(self, report: TickReport | None = None) -> TickReport:
-        """End finished pauses, close expired check-ins, queue reminders and session reminders."""
+    async def pauses(self, report: TickReport | None = None) -> TickReport:
+        """Bring back everyone whose pause has ended (their next check-in is planned from now)."""
         report = report or TickReport()
         async with self._job():
             report.resumed = await perform(self.services, _resume)
+        return report
+
+    async def sweep(self, report: TickReport | None = None) -> TickReport:
+        """Close expired check-ins, queue reminders and session reminders."""
+        report = report or TickReport()
+        async with self._job():
             report.expired = await self._until_done(reminders.expire_due)
             report.reminded = await perform(self.services, reminders.remind_due, self.batch)
             report.appointment_reminders = await perform(self.services, appointments.remind_sessions, self.batch)
@@ -130,8 +136,8 @@ class Jobs:
             return await perform(self.services, _purge)
 
     async def tick(self) -> TickReport:
-        """Every job once, in order: the sweep first (expiry frees people for their next check-in)."""
-        report = await self.sweep()
+        """Every job once, in order: pauses and the sweep first (expiry frees people for their next check-in)."""
+        report = await self.sweep(await self.pauses())
         return await self.dispatch(report)
 
 
