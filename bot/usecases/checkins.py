@@ -147,7 +147,8 @@ async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: Ev
 async def _store_effects(work: Work, checkin: CheckIn, person: Person, effects: Sequence[Any]) -> None:
     for effect in effects:
         if isinstance(effect, engine.Record):
-            value = None if effect.value is None else str(effect.value)
+            # Typed words are kept whole in ``text``; ``value`` holds an answer's value (an option, a number).
+            value = None if effect.value is None or effect.free_text else str(effect.value)
             work.session.add(Answer(checkin_id=checkin.id, result=effect.result, value=value,
                                     text=effect.raw_text, recorded_at=work.now))
         elif isinstance(effect, engine.Scored):

@@ -122,3 +122,19 @@ async def test_blocked_person_becomes_unreachable_and_worker_is_told(harness: Ha
     assert report.delivery.get("unreachable") == 1
     assert "can no longer be reached" in h.texts(WORKER)[-1]
     assert [c.status for c in await _checkins(h)] == ["failed"]
+
+
+async def test_typed_words_of_any_length_are_kept_whole(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(WORKER, "/activity Alex the Tuesday lunch club")
+    await h.advance(hours=1)
+    await h.tap(PERSON, "Good")
+    await h.tap(PERSON, "No")  # did not make it to the lunch club
+    words = "The bus stopped running after the timetable changed, " * 20  # over 1,000 characters
+    await h.say(PERSON, words)
+    assert h.services is not None
+    async with h.services.db.session() as session:
+        barrier = (await session.execute(select(Answer).where(Answer.result == "barrier"))).scalar_one()
+    assert barrier.text == words and barrier.value is None, "the words whole in text; value is for values"
+    assert "went_to_activity" in [r for r, _ in await _answers(h)]

@@ -101,6 +101,8 @@ class Record:
     result: str
     value: Value | None
     raw_text: str | None
+    free_text: bool = False
+    """True when ``value`` is the person's own words (a free-text answer), not an option or a number."""
 
 
 @dataclass(frozen=True)

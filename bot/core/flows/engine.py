@@ -83,6 +83,7 @@ def handle(
 
     value: Value | None
     raw_text: str | None = None
+    free_text = False
     if isinstance(event, Skip):
         value = None
     elif isinstance(event, Choose):
@@ -95,7 +96,7 @@ def handle(
         if parsed is not None:
             value = parsed
         elif step.free_text and event.text.strip():
-            value = event.text.strip()
+            value, free_text = event.text.strip(), True
         else:
             return state, [
                 Nudge(step_id=step.id, text_key=step.nudge or ""),
@@ -106,7 +107,7 @@ def handle(
     results = dict(state.results)
     assert step.result is not None  # every question stores a result (validated at load)
     results[step.result] = value
-    effects.append(Record(result=step.result, value=value, raw_text=raw_text))
+    effects.append(Record(result=step.result, value=value, raw_text=raw_text, free_text=free_text))
     for rule in flow.escalations:
         if rule.when.subject == "result" and rule.when.name == step.result and rule.when.holds(value):
             effects.append(Escalate(kind=rule.kind, rule=rule.explain(), evidence={

@@ -221,7 +221,7 @@ def test_free_text_is_stored_as_text_and_blank_text_is_nudged() -> None:
     same, nudged = handle(flow, state, Typed("t", "   "), {})
     assert same == state and isinstance(nudged[0], Nudge)
     _, effects = handle(flow, state, Typed("t", " Much better now "), {})
-    assert effects == [Record("words", "Much better now", " Much better now "),
+    assert effects == [Record("words", "Much better now", " Much better now ", free_text=True),
                        Completed({"words": "Much better now"})]
 
 
