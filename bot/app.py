@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -112,24 +112,27 @@ def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
     # A job still running when its next run comes simply runs again at the one after: not worth a warning.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     every, now = settings.scheduler.tick_seconds, datetime.now(UTC)
-    jobs = {"pauses": runtime.jobs.pauses, "sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch,
-            "outbox-recover": runtime.drain.recover, "purge": runtime.jobs.purge}
+    jobs: dict[str, Callable[[], Awaitable[object]]] = {
+        "pauses": runtime.jobs.pauses, "sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch,
+        "outbox-recover": runtime.drain.recover, "purge": runtime.jobs.purge,
+        "disengagement": runtime.jobs.disengagement,
+    }
     intervals = {"outbox-recover": settings.delivery.lease_seconds / 2, "purge": 3600.0}
     for name, job in jobs.items():
         seconds = intervals.get(name, every)
-        scheduler.add_job(job, "interval", seconds=seconds, id=name, max_instances=1, coalesce=True,
-                          misfire_grace_time=None, next_run_time=now)
+        scheduler.add_job(runtime.jobs.guard(job), "interval", seconds=seconds, id=name, max_instances=1,
+                          coalesce=True, misfire_grace_time=None, next_run_time=now)
     return scheduler
 
 
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM: Telegram updates in, due check-ins and replies out."""
-    token = require_token(settings)
-    runtime = await build_runtime(settings, SystemClock(), token, settings.telegram.base_url)
-    stop = asyncio.Event()
+    stop = asyncio.Event()  # first, so a stop asked for while starting up is a clean one too
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    token = require_token(settings)
+    runtime = await build_runtime(settings, SystemClock(), token, settings.telegram.base_url)
     webhook = settings.telegram.mode == "webhook"
     await runtime.start(polling=not webhook)
     server: uvicorn.Server | None = None

@@ -1,4 +1,4 @@
-"""The ``checkin-bot`` command line: run, check, db upgrade, worker add, invite, demo, sandbox."""
+"""The ``checkin-bot`` command line: run, check, db upgrade, worker add, invite, demo, sandbox, screen."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from telegram.error import TelegramError
 
 from bot.cli_caseload import cmd_discharge, cmd_session
 from bot.cli_common import EXIT_BAD_CONFIG, bot_username, perform_configured, settings_from
+from bot.cli_screen import add_screen_arguments, cmd_screen
 from bot.clock import SystemClock
 from bot.config import ConfigError, require_token
+from bot.core.screening import ScreeningRulesError
 from bot.messages import MessagesError
 from bot.qr import qr_png
+from bot.screening_rules import load_rules
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.usecases import enrolment, invites
@@ -45,6 +48,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                           + ", ".join(keys))
             print(f"ok: {len(flows)} flows ({', '.join(sorted(flows))}), "
                   f"{len(messages.keys())} messages in {', '.join(messages.locales)}")
+    try:
+        load_rules()
+    except ScreeningRulesError as exc:
+        problems.extend(exc.problems)
+    else:
+        print("ok: screening rules (every rule's examples match as stated)")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -174,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     box.add_argument("--port", type=int, default=8081)
     box.add_argument("--host", default="127.0.0.1")
     box.add_argument("--no-limits", action="store_true", help="do not enforce rate limits")
+    add_screen_arguments(command("screen", cmd_screen, "screen text for risk and distress", config=False))
     return root
 
 

@@ -138,6 +138,27 @@ class ProgrammeSettings(Section):
         return self
 
 
+class EscalationSettings(Section):
+    """When the disengagement job flags someone in support or follow-up who has stopped answering (0: rule off)."""
+
+    missed_in_a_row: int = Field(default=3, strict=True)
+    no_reply_days: int = Field(default=21, strict=True)
+
+    @field_validator("missed_in_a_row")
+    @classmethod
+    def _missed(cls, value: int) -> int:
+        if not 0 <= value <= 52:
+            raise ValueError(f"{value} is out of range: a number of check-ins from 1 to 52, or 0 to turn the rule off")
+        return value
+
+    @field_validator("no_reply_days")
+    @classmethod
+    def _days(cls, value: int) -> int:
+        if not 0 <= value <= 365:
+            raise ValueError(f"{value} is out of range: a number of days from 1 to 365, or 0 to turn the rule off")
+        return value
+
+
 class SchedulerSettings(Section):
     """How often the periodic jobs run."""
 
@@ -180,6 +201,7 @@ class Settings(Section):
     enrolment: EnrolmentSettings = EnrolmentSettings()
     checkins: CheckinSettings = CheckinSettings()
     programme: ProgrammeSettings = ProgrammeSettings()
+    escalation: EscalationSettings = EscalationSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     delivery: DeliverySettings = DeliverySettings()
 

@@ -155,11 +155,16 @@ class BotProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = config.parent / "bot.log"
 
+    def _started(self) -> int:
+        return self.log.read_text(errors="replace").count("checkin-bot is running") if self.log.exists() else 0
+
     def start(self) -> None:
-        """Start the service (its log goes to ``bot.log`` beside the config)."""
+        """Start the service (its log goes to ``bot.log`` beside the config); returns once it is running."""
+        before = self._started()
         with self.log.open("ab") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(self.config)],
                                             stdout=out, stderr=subprocess.STDOUT, env={**os.environ})
+        until(lambda: self._started() > before or not self.alive(), 60, "the bot to start")
 
     def kill(self) -> None:
         """SIGKILL: the process dies at once, mid-whatever."""

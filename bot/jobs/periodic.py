@@ -16,7 +16,7 @@ from bot.delivery import inbox, outbox
 from bot.services import Services
 from bot.store.db import UNAVAILABLE
 from bot.store.models import CheckIn
-from bot.usecases import appointments, checkins, reminders
+from bot.usecases import appointments, checkins, disengagement, reminders
 from bot.usecases.programme import resume_finished_pauses
 from bot.usecases.work import Work, perform
 
@@ -34,11 +34,12 @@ class TickReport:
     reminded: int = 0
     appointment_reminders: int = 0
     resumed: int = 0
+    disengaged: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
 
 
 class Jobs:
-    """Dispatch, the sweep (pauses, expiry, reminders, session reminders) for one service."""
+    """Dispatch, the sweep (pauses, expiry, reminders, session reminders) and disengagement for one service."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -56,6 +57,17 @@ class Jobs:
             async with self._idle:
                 self._running -= 1
                 self._idle.notify_all()
+
+    def guard(self, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """``job`` as the scheduler runs it: counted as running (so ``stop`` waits for it), skipped once
+        stopping."""
+        async def guarded() -> None:
+            if self.stopping:
+                return
+            async with self._job():
+                await job()
+        guarded.__name__ = getattr(job, "__name__", "job")
+        return guarded
 
     async def stop(self) -> None:
         """Let running jobs finish the row in hand and return (each row is its own transaction)."""
@@ -130,6 +142,29 @@ class Jobs:
                 break
         return total
 
+    async def disengagement(self, report: TickReport | None = None) -> TickReport:
+        """Flag people who have stopped answering (``[escalation]``), looking only at those something happened
+        to since the last complete pass; each person in their own transaction."""
+        report = report or TickReport()
+        async with self._job():
+            started, after = self.services.clock.now(), 0
+            while not self.stopping:  # the batch that comes back empty records the pass as complete
+                people = await perform(self.services, disengagement.next_batch, started, after, self.batch)
+                if not people:
+                    break
+                for person_id in people:
+                    if self.stopping:
+                        return report
+                    try:
+                        if await perform(self.services, disengagement.assess, person_id):
+                            report.disengaged += 1
+                    except UNAVAILABLE:
+                        raise  # the database is down: this pass ends unrecorded, the next one looks again
+                    except Exception:  # one bad row must not hide everyone else; logged with traceback
+                        log.exception("person %s could not be assessed for disengagement", person_id)
+                after = people[-1]
+        return report
+
     async def purge(self) -> int:
         """Delete handled updates and finished outbox rows older than ``delivery.keep_hours``."""
         async with self._job():
@@ -138,7 +173,7 @@ class Jobs:
     async def tick(self) -> TickReport:
         """Every job once, in order: pauses and the sweep first (expiry frees people for their next check-in)."""
         report = await self.sweep(await self.pauses())
-        return await self.dispatch(report)
+        return await self.disengagement(await self.dispatch(report))
 
 
 async def _purge(work: Work) -> int:

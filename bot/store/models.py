@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.store.base import NAMING, Base, UTCDateTime
@@ -150,10 +150,15 @@ class Appointment(Base):
     created_at: Mapped[datetime]
 
 
+OPEN_ESCALATION = "status = 'open'"
+
+
 class Escalation(Base):
-    """Something a human should look at; one open item per person and kind."""
+    """Something a human should look at; one open item per person and kind (a partial unique index)."""
 
     __tablename__ = "escalations"
+    __table_args__ = (Index("uq_escalations_open_person_kind", "person_id", "kind", unique=True,
+                            sqlite_where=text(OPEN_ESCALATION), postgresql_where=text(OPEN_ESCALATION)),)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -18,7 +19,18 @@ from bot.core import buttons
 from bot.services import Services
 from bot.telegram.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.telegram.errors import on_error
-from bot.telegram.handlers import appointments, caseload, checkin, controls, fallback, help, joining, start, workers
+from bot.telegram.handlers import (
+    appointments,
+    caseload,
+    checkin,
+    controls,
+    fallback,
+    help,
+    joining,
+    membership,
+    start,
+    workers,
+)
 from bot.telegram.transport import build_bot
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -67,7 +79,9 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))
     app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=buttons.pattern(buttons.SESSION)))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
+    app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.PLEASE_STOP), controls.ask_if_stop))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, checkin.typed))
     app.add_handler(MessageHandler(PRIVATE & MEDIA, fallback.reply_to_media))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, fallback.reply_to_text))

@@ -15,7 +15,7 @@ from bot.core.flows.model import CONTEXT_KEYS, Flow
 from bot.store.claims import claim_one
 from bot.store.models import Answer, CheckIn, Person, Score
 from bot.usecases import prompts
-from bot.usecases.escalations import raise_escalation
+from bot.usecases.escalations import close_escalations, raise_escalation
 from bot.usecases.programme import replan
 from bot.usecases.work import Work
 
@@ -141,6 +141,7 @@ async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: Ev
         checkin.closed_at = work.now
         await work.session.flush()
         await replan(work.session, person, work.now, work.services.programme)
+        await close_escalations(work.session, person, ("disengaged",), work.now, f"answered check-in {checkin.id}")
     return Answered("recorded", person.locale, state.step_id or "", flow, context, effects, person, checkin)
 
 

@@ -1,4 +1,5 @@
-"""The person's own controls: /time, /pause, /resume, /language, /stop (or typing STOP), and /start after STOP.
+"""The person's own controls: /time, /pause, /resume and /language (stopping is ``bot.usecases.controls_stop``,
+coming back ``bot.usecases.controls_back``).
 
 Only a member who has finished joining can use them: someone still joining is asked to finish first, and
 anyone else gets the reply any other text gets (nothing is stored). Each command queues its question with
@@ -90,30 +91,4 @@ async def ask_language(work: Work, user_id: int, chat_id: int) -> None:
     await _offer(work, user_id, chat_id, "language", choices, 2)
 
 
-async def ask_stop(work: Work, user_id: int, chat_id: int) -> None:
-    """/stop or the bare word STOP: ask to confirm before stopping everything."""
-    choices = [(f"controls.stop.{value}", value) for value in ("yes", "no")]
-    await _offer(work, user_id, chat_id, "stop", choices, 2, not_when_stopped=True)
-
-
-async def come_back(work: Work, user_id: int, chat_id: int) -> bool:
-    """/start from someone who stopped: start check-ins again, say so, and tell their worker.
-
-    False (and nothing queued or changed) when ``user_id`` is not a person who stopped.
-    """
-    done = await state.restart(work, user_id)
-    person = done.person
-    if done.result != "done" or person is None:
-        return False
-    loc, name = person.locale, person.display_name
-    if done.next_due is None:
-        work.send(chat_id, work.text(loc, "controls.back.done_no_next", name=name))
-    else:
-        when = local_when(work, loc, done.next_due, person.timezone)
-        work.send(chat_id, work.text(loc, "controls.back.done", name=name, when=when))
-    if done.worker_chat is not None:
-        work.send(done.worker_chat, work.text("en", "controls.back.worker", name=name))
-    return True
-
-
-__all__ = ["ask_language", "ask_pause", "ask_stop", "ask_time", "come_back", "not_member", "pause_end", "resume"]
+__all__ = ["ask_language", "ask_pause", "ask_time", "not_member", "pause_end", "resume"]

@@ -1,10 +1,11 @@
-"""The state behind the person's own controls: when check-ins come, pausing, resuming, language, stopping.
+"""The state behind the person's own controls: when check-ins come, pausing, resuming, language.
 
 Every change happens in the work's transaction together with ``programme.replan``, so the schedule always
 follows the person's latest wishes. The buttons of each control carry a short random nonce; the newest
 prompt of each kind is remembered in the ``meta`` table under ``ctl:<kind>:<person id>``, so a second
 tap, or a tap on an older prompt, changes nothing. Nothing here says anything to anyone: the use cases in
-``bot.usecases.controls`` and ``bot.usecases.controls_taps`` do.
+``bot.usecases.controls`` and ``bot.usecases.controls_taps`` do. Stopping and coming back are in
+``bot.usecases.controls_stop`` and ``bot.usecases.controls_back``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.programme import Rules, next_due
 from bot.core.schedule import local_to_utc
-from bot.store.models import AuditEvent, CheckIn, Meta, Person
+from bot.store.models import AuditEvent, Meta, Person
 from bot.usecases.enrolment import person_for_user
-from bot.usecases.escalations import raise_escalation
 from bot.usecases.programme import plan_for, replan
 from bot.usecases.work import Work
 
@@ -53,11 +52,13 @@ class Changed:
     worker_chat: int | None = None
 
 
-def _key(kind: Kind, person_id: int) -> str:
+def prompt_key(kind: Kind, person_id: int) -> str:
+    """Where the newest ``kind`` prompt's nonce for this person is kept in the ``meta`` table."""
     return f"ctl:{kind}:{person_id}"
 
 
-def _worker_chat(person: Person) -> int | None:
+def worker_chat(person: Person) -> int | None:
+    """The chat of the person's worker, if they are active and on Telegram."""
     worker = person.worker
     return worker.telegram_user_id if worker is not None and worker.active else None
 
@@ -66,9 +67,9 @@ async def new_prompt(session: AsyncSession, kind: Kind, person_id: int) -> str:
     """Start a control's questions: a fresh nonce for its buttons makes every earlier prompt stale."""
     nonce = secrets.token_hex(4)
     state = json.dumps({"n": nonce, "s": FIRST_STAGE[kind]})
-    row = await session.get(Meta, _key(kind, person_id))
+    row = await session.get(Meta, prompt_key(kind, person_id))
     if row is None:
-        session.add(Meta(key=_key(kind, person_id), value=state))
+        session.add(Meta(key=prompt_key(kind, person_id), value=state))
     else:
         row.value = state
     return nonce
@@ -81,7 +82,7 @@ async def _claim(
     person = await person_for_user(session, user_id)
     if person is None or person.onboarding is not None:
         return None, None, {}
-    row = await session.get(Meta, _key(kind, person.id), with_for_update=True)
+    row = await session.get(Meta, prompt_key(kind, person.id), with_for_update=True)
     if row is None:
         return person, None, {}
     state: dict[str, Any] = json.loads(row.value)
@@ -90,7 +91,8 @@ async def _claim(
     return person, row, state
 
 
-def _audit(session: AsyncSession, person: Person, action: str, now: datetime) -> None:
+def audit(session: AsyncSession, person: Person, action: str, now: datetime) -> None:
+    """Record something the person did to their own check-ins."""
     session.add(AuditEvent(at=now, actor=f"person:{person.id}", action=action,
                            worker_id=person.worker_id, person_id=person.id))
 
@@ -112,7 +114,7 @@ async def choose_time(work: Work, choices: list[str], user_id: int, nonce: str, 
     if stage == "f" and value in FREQUENCIES and "day" in state and "time" in state:
         await session.delete(row)
         person.checkin_day, person.checkin_time, person.frequency = state["day"], state["time"], value
-        _audit(session, person, "preferences_changed", work.now)
+        audit(session, person, "preferences_changed", work.now)
         await session.flush()
         planned = await replan(session, person, work.now, work.services.programme)
         return Changed("done", person, planned.due_at if planned else None)
@@ -152,22 +154,22 @@ async def choose_pause(work: Work, user_id: int, nonce: str, value: str) -> Chan
         person.status_before_pause = person.status
     person.status = "paused"
     person.paused_until = pause_end(value, now, person.timezone)
-    _audit(session, person, "paused", now)
+    audit(session, person, "paused", now)
     await session.flush()
     await replan(session, person, now, rules)
-    return Changed("done", person, await _after_pause(session, person, now, rules), _worker_chat(person))
+    return Changed("done", person, await _after_pause(session, person, now, rules), worker_chat(person))
 
 
 async def _after_pause(session: AsyncSession, person: Person, now: datetime, rules: Rules) -> datetime | None:
     """When the first check-in after a dated pause will come, by the programme's own rules."""
     if person.paused_until is None:
         return None
-    running = person.status_before_pause if person.status_before_pause in RUNNING else _running_status(person)
+    running = person.status_before_pause if person.status_before_pause in RUNNING else running_status(person)
     due = next_due(replace(await plan_for(session, person, now, rules.low_mood_at_most), status=running), now, rules)
     return due.due_at if due is not None else None
 
 
-def _running_status(person: Person) -> str:
+def running_status(person: Person) -> str:
     return "followup" if person.support_ended_at is not None else "active"
 
 
@@ -180,13 +182,13 @@ async def resume(work: Work, user_id: int) -> Changed:
     if person.status != "paused":
         return Changed("not_running", person)
     before = person.status_before_pause
-    person.status = before if before in RUNNING else _running_status(person)
+    person.status = before if before in RUNNING else running_status(person)
     person.paused_until = None
     person.status_before_pause = None
-    _audit(session, person, "resumed", work.now)
+    audit(session, person, "resumed", work.now)
     await session.flush()
     planned = await replan(session, person, work.now, work.services.programme)
-    return Changed("done", person, planned.due_at if planned else None, _worker_chat(person))
+    return Changed("done", person, planned.due_at if planned else None, worker_chat(person))
 
 
 async def choose_language(work: Work, locales: tuple[str, ...], user_id: int, nonce: str, value: str) -> Changed:
@@ -201,47 +203,3 @@ async def choose_language(work: Work, locales: tuple[str, ...], user_id: int, no
     await work.session.delete(row)
     person.locale = value
     return Changed("done", person)
-
-
-async def choose_stop(work: Work, user_id: int, nonce: str, value: str) -> Changed:
-    """A tap on the STOP confirmation: ``yes`` stops everything; ``no`` keeps going."""
-    session, now = work.session, work.now
-    person, row, _ = await _claim(session, user_id, "stop", nonce, "x")
-    if person is None:
-        return Changed("unknown")
-    if row is None:
-        return Changed("stale", person)
-    if value not in ("yes", "no"):
-        return Changed("invalid", person)
-    await session.delete(row)
-    if value == "no":
-        return Changed("cancelled", person)
-    if person.status == "stopped":
-        return Changed("not_running", person)
-    person.status = "stopped"
-    person.stopped_at = now
-    person.paused_until = None
-    person.status_before_pause = None
-    await session.execute(
-        update(CheckIn).where(CheckIn.person_id == person.id, CheckIn.status == "open")
-        .values(status="cancelled", closed_at=now)
-    )
-    _audit(session, person, "stopped", now)
-    await raise_escalation(session, person, "stopped", {"by": "person"}, now)
-    await session.flush()
-    await replan(session, person, now, work.services.programme)
-    return Changed("done", person, worker_chat=_worker_chat(person))
-
-
-async def restart(work: Work, user_id: int) -> Changed:
-    """/start from someone who stopped: check-ins start again as before."""
-    session = work.session
-    person = await person_for_user(session, user_id)
-    if person is None or person.status != "stopped":
-        return Changed("not_running", person)
-    person.status = _running_status(person)
-    person.stopped_at = None
-    _audit(session, person, "restarted", work.now)
-    await session.flush()
-    planned = await replan(session, person, work.now, work.services.programme)
-    return Changed("done", person, planned.due_at if planned else None, _worker_chat(person))

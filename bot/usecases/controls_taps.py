@@ -1,8 +1,9 @@
 """Taps on the person's own controls' buttons (``ct:<kind>:<nonce>:<value>``, see ``bot.core.buttons``).
 
 A tap that counts shows the choice under the tapped question (its buttons go) and queues what follows:
-the next /time question, or the confirmation, and for a pause or a stop a notice to the person's worker.
-A tap on an older prompt, or a second tap, changes nothing but the buttons, which go.
+the next /time question, or the confirmation, and for a pause a notice to the person's worker. A tap on an
+older prompt, or a second tap, changes nothing but the buttons, which go. Taps on a stop question are
+``bot.usecases.controls_stop``'s.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.core import buttons
 from bot.delivery.outbox import Keyboard, grid
 from bot.store.models import Person
 from bot.usecases import controls_state as state
+from bot.usecases import controls_stop
 from bot.usecases.joining import time_choices
 from bot.usecases.wording import local_date, local_when
 from bot.usecases.work import Tap, Work
@@ -55,7 +57,7 @@ async def choose(work: Work, user_id: int, chat_id: int, message_id: int | None,
     elif kind == "language":
         done = await state.choose_language(work, state.LANGUAGES, user_id, nonce, value)
     elif kind == "stop":
-        done = await state.choose_stop(work, user_id, nonce, value)
+        return await controls_stop.choose(work, user_id, chat_id, message_id, shown, nonce, value)
     else:
         return unknown
     person = done.person
@@ -69,10 +71,8 @@ async def choose(work: Work, user_id: int, chat_id: int, message_id: int | None,
         _time_chosen(tapped, done, value)
     elif kind == "pause":
         _pause_chosen(tapped, done, value)
-    elif kind == "language":
-        _language_chosen(tapped, value)
     else:
-        _stop_chosen(tapped, done, value)
+        _language_chosen(tapped, value)
     return Tap()
 
 
@@ -139,18 +139,3 @@ def _language_chosen(tapped: _Tapped, value: str) -> None:
     work, loc = tapped.work, tapped.person.locale
     tapped.close(work.text(loc, "controls.language.chosen", language=work.text(loc, f"common.language_names.{value}")))
     tapped.say(work.text(loc, "controls.language.done"))
-
-
-def _stop_chosen(tapped: _Tapped, done: state.Changed, value: str) -> None:
-    work, person = tapped.work, tapped.person
-    loc = person.locale
-    tapped.close(work.text(loc, "controls.stop.chosen", choice=work.text(loc, f"controls.stop.{value}")))
-    if done.result == "cancelled":
-        tapped.say(work.text(loc, "controls.stop.kept"))
-        return
-    if done.result == "not_running":
-        tapped.say(work.text(loc, "controls.stopped_hint"))
-        return
-    tapped.say(work.text(loc, "controls.stop.done"))
-    if done.worker_chat is not None:
-        work.send(done.worker_chat, work.text("en", "controls.stop.worker", name=person.display_name))

@@ -17,9 +17,17 @@ async def _locale(work: Work, user_id: int) -> str | None:
     return "en" if await worker_for_user(work.session, user_id) is not None else None
 
 
+HINTS = {"stopped": "controls.stopped_hint", "unreachable": "controls.unreachable_hint"}
+
+
 async def reply_to_text(work: Work, user_id: int, chat_id: int) -> None:
-    """Answer free text (or a command) no one is waiting for; strangers learn how to join."""
-    locale = await _locale(work, user_id)
+    """Answer free text (or a command) no one is waiting for; strangers learn how to join, and someone who
+    stopped (or whom we could not reach) how to come back."""
+    person = await person_for_user(work.session, user_id)
+    if person is not None and person.status in HINTS:
+        work.send(chat_id, work.text(person.locale, HINTS[person.status]))
+        return
+    locale = person.locale if person is not None else await _locale(work, user_id)
     if locale is None:
         work.send(chat_id, work.text("en", "enrol.not_enrolled"))
     else:

@@ -63,6 +63,9 @@ async def answer(work: Work, user_id: int, chat_id: int, message_id: int | None,
     person = await person_for_user(work.session, user_id)
     if person is None:
         return Tap(work.text("en", "common.unknown_button"))
+    if person.status == "stopped":  # they stopped while joining: an old button does not carry on
+        work.unbutton(chat_id, message_id)
+        return Tap(work.text(person.locale, "controls.stopped_hint"), alert=True)
     if person.onboarding != step:
         work.unbutton(chat_id, message_id)
         return Tap(work.text(person.locale, "ui.already_answered"))

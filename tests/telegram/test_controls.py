@@ -271,8 +271,10 @@ async def test_second_tap_on_yes_stop_changes_nothing(harness: Harness) -> None:
     await h.press(PERSON, question["message_id"], yes)
     told, shown = len(h.messages(WORKER)), len(h.messages(PERSON))
     await h.press(PERSON, question["message_id"], yes)
-    assert (len(h.messages(WORKER)), len(h.messages(PERSON))) == (told, shown)
-    assert _callback_texts(h)[-1] == "Already noted — thank you."
+    assert len(h.messages(WORKER)) == told
+    assert len(h.messages(PERSON)) == shown + 1, "they are told plainly where they stand"
+    assert h.texts(PERSON)[-1].startswith("You've already stopped check-ins")
+    assert "Already noted" not in _callback_texts(h)[-1]
     assert h.services is not None
     async with h.services.db.session() as session:
         [escalation] = (await session.execute(select(Escalation))).scalars()
@@ -315,8 +317,6 @@ async def test_person_mid_joining_is_nudged_to_finish(harness: Harness) -> None:
     await h.tap(PERSON, "Agree")
     audit = await _count(h, AuditEvent)
     await h.say(PERSON, "/pause")
-    assert "please finish joining first" in h.texts(PERSON)[-1]
-    await h.say(PERSON, "stop")
     assert "please finish joining first" in h.texts(PERSON)[-1]
     person = await _person(h)
     assert (person.status, person.paused_until, person.onboarding) == ("invited", None, "language")

@@ -1,7 +1,9 @@
-"""The person's own controls: /time, /pause, /resume, /language, /stop (or typing STOP), and their taps.
+"""The person's own controls: /time, /pause, /resume, /language, /stop (or typing STOP, or asking in plain
+words to be left alone), and their taps.
 
 Each handler only reads the update and runs one use case (``bot.usecases.controls`` for the commands,
-``bot.usecases.controls_taps`` for the ``ct:`` buttons); the use cases queue every reply.
+``bot.usecases.controls_stop`` for stopping, ``bot.usecases.controls_taps`` for the ``ct:`` buttons); the
+use cases queue every reply.
 """
 
 from __future__ import annotations
@@ -14,10 +16,32 @@ from telegram import Update
 from bot.core import buttons
 from bot.telegram import taps
 from bot.telegram.context import BotContext
-from bot.usecases import controls, controls_taps
+from bot.usecases import controls, controls_stop, controls_taps
 from bot.usecases.work import Work
 
 STOP_WORD = re.compile(r"^\W*(stop|stopio)\W*$", re.IGNORECASE)  # English, and the Welsh "stopio"
+
+# A whole message that asks, in plain words, not to be contacted: less certain than STOP, so asked once.
+_POLITE = r"(?:please|pls|plz|just|now|again|any\W*more|thanks|thank\W+you|plis|os\W+gwelwch\W+yn\W+dda|eto|diolch)"
+_NOT = r"(?:don[’']?t|dont|do\W+not|never)"
+_PLEAS = (
+    r"stop(?:io|iwch)?(?:\W+it)?",  # with a "please" round it (the bare word is STOP_WORD's)
+    r"stop\W+(?:the\W+)?(?:messag\w*|text\w*|contact\w*|writ\w*(?:\W+to)?|bother\w*|pester\w*|check\W*ins?)"
+    r"(?:\W+(?:me|to\W+me))?",
+    r"stop\W+sending\W+(?:me\W+)?(?:messages|texts|anything|these|check\W*ins?)",
+    r"leave\W+me\W+(?:alone|be)",
+    r"unsubscribe(?:\W+me)?",
+    r"opt\W+(?:me\W+)?out",
+    rf"{_NOT}\W+(?:message|text|contact|write\W+to|send\W+me\W+(?:messages|anything))\W+me",
+    r"no\W+more\W+(?:messages|texts|check\W*ins?)",
+    r"peidiwch\W+(?:â|a|ag)\W+(?:ch|c)ysylltu(?:\W+(?:â|a|ag|gyda)\W+(?:mi|fi))?",
+    r"peidiwch\W+(?:â|a|ag)\W+anfon\W+(?:negeseuon|dim\W+byd)(?:\W+(?:ata\W+i|ataf\W+i))?",
+    r"stopiwch\W+(?:anfon(?:\W+negeseuon)?|gysylltu|cysylltu)(?:\W+(?:ata\W+i|â\W+mi))?",
+    r"gadewch\W+(?:lonydd|llonydd)\W+i\W+(?:mi|fi)",
+    r"dad\W*(?:d|t)anysgrifio",
+    r"dim\W+mwy\W+o\W+negeseuon",
+)
+PLEASE_STOP = re.compile(rf"^\W*(?:{_POLITE}\W+)*(?:{'|'.join(_PLEAS)})(?:\W+{_POLITE})*\W*$", re.IGNORECASE)
 
 Command = Callable[[Work, int, int], Awaitable[None]]
 
@@ -51,7 +75,12 @@ async def ask_language(update: Update, context: BotContext) -> None:
 
 async def ask_stop(update: Update, context: BotContext) -> None:
     """Handle /stop or the bare word STOP: ask to confirm before stopping everything."""
-    await _command(update, context, controls.ask_stop)
+    await _command(update, context, controls_stop.ask_stop)
+
+
+async def ask_if_stop(update: Update, context: BotContext) -> None:
+    """Handle a plain request not to be contacted (``PLEASE_STOP``): ask once whether to stop check-ins."""
+    await _command(update, context, controls_stop.ask_if_stop)
 
 
 async def choose(update: Update, context: BotContext) -> None:
