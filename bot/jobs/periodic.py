@@ -171,9 +171,10 @@ class Jobs:
             return await perform(self.services, _purge)
 
     async def tick(self) -> TickReport:
-        """Every job once, in order: pauses and the sweep first (expiry frees people for their next check-in)."""
+        """Every job once, in order: pauses and the sweep first (expiry frees people for their next check-in),
+        then disengagement (on what has just expired, before new check-ins go out), then dispatch."""
         report = await self.sweep(await self.pauses())
-        return await self.disengagement(await self.dispatch(report))
+        return await self.dispatch(await self.disengagement(report))
 
 
 async def _purge(work: Work) -> int:
