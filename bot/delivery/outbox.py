@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import OutboxMessage
@@ -81,9 +81,3 @@ async def purge(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(delete(OutboxMessage).where(
         OutboxMessage.status.in_(("sent", "failed", "cancelled")), OutboxMessage.created_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def waiting(session: AsyncSession) -> int:
-    """How many rows are waiting to be sent or are being sent now."""
-    rows = await session.execute(select(OutboxMessage.id).where(OutboxMessage.status.in_(("pending", "sending"))))
-    return len(rows.all())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import FIRST_USER, BotProcess, Sandbox, populate, until, write_config
+from tests.processes import FIRST_USER, TOKEN, BotProcess, Sandbox, populate, until, write_config
 
 CONCURRENCY = 16  # the drain's default: the most sends that can be in flight when a process dies
 QUESTION = "feeling this week"
@@ -58,7 +58,9 @@ def dispatch_through(stop: str, tmp_path: Path, people: int = 500, seed: int = 6
             assert bot.alive()
             assert bot.terminate() == 0
             sent = questions(sandbox)
-        assert "Traceback" not in bot.log.read_text(), "stops and restarts log no tracebacks"
+        log = bot.log.read_text()
+        assert "Traceback" not in log, "stops and restarts log no tracebacks"
+        assert TOKEN not in log and "Person " not in log, "no token and no names in the log"
     lost = people - len(sent)
     duplicates = sum(n - 1 for n in sent.values())
     print(f"\n{stop} x3 during dispatch of {people}: lost {lost}, duplicates {duplicates}")
