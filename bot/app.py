@@ -21,6 +21,7 @@ from bot.delivery.drain import Drain
 from bot.flowfiles import load_flows
 from bot.jobs.periodic import Jobs
 from bot.messages import Messages
+from bot.screening_rules import Screener, load_rules
 from bot.services import Services
 from bot.store.db import Database
 from bot.store.migrate import upgrade
@@ -43,13 +44,19 @@ def load_content(settings: Settings) -> tuple[Messages, Mapping[str, Any]]:
     return messages, flows
 
 
+def load_screener(settings: Settings) -> Screener:
+    """Load the screening rules and check every rule's examples (raises with file and key on any problem)."""
+    return load_rules(settings.service.screening_dir)
+
+
 async def build_services(settings: Settings, clock: Clock, db: Database | None = None) -> Services:
     """Everything the edges need, with the database migrated to the newest schema."""
     messages, flows = load_content(settings)
+    screener = load_screener(settings)
     db = db or Database.from_url(settings.database.url)
     await upgrade(db)
     return Services(settings=settings, db=db, messages=messages, flows=flows, clock=clock,
-                    programme=rules_from(settings))
+                    programme=rules_from(settings), screener=screener)
 
 
 @dataclass

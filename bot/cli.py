@@ -19,7 +19,7 @@ from bot.config import ConfigError, require_token
 from bot.core.screening import ScreeningRulesError
 from bot.messages import MessagesError
 from bot.qr import qr_png
-from bot.screening_rules import load_rules
+from bot.screening_rules import DEFAULT_RULES, load_rules
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.usecases import enrolment, invites
@@ -49,7 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"ok: {len(flows)} flows ({', '.join(sorted(flows))}), "
                   f"{len(messages.keys())} messages in {', '.join(messages.locales)}")
     try:
-        load_rules()
+        load_rules(settings.service.screening_dir if settings is not None else DEFAULT_RULES)
     except ScreeningRulesError as exc:
         problems.extend(exc.problems)
     else:

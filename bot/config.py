@@ -21,7 +21,9 @@ from bot.config_sections import (
     CheckinSettings,
     DatabaseSettings,
     DeliverySettings,
+    EmailSettings,
     EnrolmentSettings,
+    EscalationSettings,
     MilestoneSettings,
     ProgrammeSettings,
     SchedulerSettings,
@@ -34,7 +36,8 @@ from bot.config_sections import (
 
 __all__ = [
     "DAYS", "SHIPPED", "SMTP_PASSWORD_ENV", "TOKEN_ENV", "TOKEN_PATTERN", "CheckinSettings", "ConfigError",
-    "DatabaseSettings", "DeliverySettings", "EnrolmentSettings", "MilestoneSettings", "ProgrammeSettings",
+    "DatabaseSettings", "DeliverySettings", "EmailSettings", "EnrolmentSettings",
+    "EscalationSettings", "MilestoneSettings", "ProgrammeSettings",
     "SchedulerSettings", "Section", "ServiceSettings", "Settings", "TelegramSettings", "TimeZoneName",
     "load_settings", "parse_settings", "require_token",
 ]
@@ -88,6 +91,7 @@ def parse_settings(data: dict[str, Any], source: str = "config.toml", base: Path
             update={
                 "flows_dir": _located(base, settings.service.flows_dir),
                 "messages_dir": _located(base, settings.service.messages_dir),
+                "screening_dir": _located(base, settings.service.screening_dir),
             }
         )
         settings = settings.model_copy(update={"service": service})

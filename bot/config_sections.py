@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
+
+from bot.config_followup import DAYS, SMTP_PASSWORD_ENV, EmailSettings, EscalationSettings, Section
+
+__all__ = [
+    "DAYS", "SHIPPED", "SMTP_PASSWORD_ENV", "TOKEN_ENV", "TOKEN_PATTERN", "EmailSettings", "EscalationSettings",
+    "Section",
+]
 
 TOKEN_ENV = "CHECKIN_TELEGRAM_TOKEN"
-SMTP_PASSWORD_ENV = "CHECKIN_SMTP_PASSWORD"
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 SHIPPED = Path(__file__).resolve().parent.parent
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _zone(name: str) -> str:
@@ -29,10 +34,6 @@ def _zone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
 
 
-class Section(BaseModel):
-    """Base for config sections: unknown keys are errors, so typos are caught."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ServiceSettings(Section):
@@ -42,6 +43,7 @@ class ServiceSettings(Section):
     timezone: TimeZoneName = "Europe/London"
     flows_dir: Path = SHIPPED / "flows"
     messages_dir: Path = SHIPPED / "messages"
+    screening_dir: Path = SHIPPED / "screening"
 
 
 class TelegramSettings(Section):
@@ -138,27 +140,6 @@ class ProgrammeSettings(Section):
         return self
 
 
-class EscalationSettings(Section):
-    """When the disengagement job flags someone in support or follow-up who has stopped answering (0: rule off)."""
-
-    missed_in_a_row: int = Field(default=3, strict=True)
-    no_reply_days: int = Field(default=21, strict=True)
-
-    @field_validator("missed_in_a_row")
-    @classmethod
-    def _missed(cls, value: int) -> int:
-        if not 0 <= value <= 52:
-            raise ValueError(f"{value} is out of range: a number of check-ins from 1 to 52, or 0 to turn the rule off")
-        return value
-
-    @field_validator("no_reply_days")
-    @classmethod
-    def _days(cls, value: int) -> int:
-        if not 0 <= value <= 365:
-            raise ValueError(f"{value} is out of range: a number of days from 1 to 365, or 0 to turn the rule off")
-        return value
-
-
 class SchedulerSettings(Section):
     """How often the periodic jobs run."""
 
@@ -202,6 +183,7 @@ class Settings(Section):
     checkins: CheckinSettings = CheckinSettings()
     programme: ProgrammeSettings = ProgrammeSettings()
     escalation: EscalationSettings = EscalationSettings()
+    email: EmailSettings = EmailSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     delivery: DeliverySettings = DeliverySettings()
 

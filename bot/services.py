@@ -9,6 +9,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import DAYS, Settings
 from bot.core.programme import Rules
+from bot.core.screening import Screener
 from bot.messages import Messages
 from bot.store.db import Database
 
@@ -23,6 +24,7 @@ class Services:
     flows: Mapping[str, Any]
     clock: Clock
     programme: Rules
+    screener: Screener
     bot_username: str = field(default="")
     wake: Callable[[], None] = field(default=lambda: None)
     """Called after a transaction that queued messages commits: the composition root points it at the drain."""

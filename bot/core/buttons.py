@@ -7,6 +7,8 @@
 | ct   | ``ct:<control>:<nonce>:<value>``       | the person's own controls (/time, …)     |
 | dc   | ``dc:<person>:<y|n>``                  | a worker confirming a discharge          |
 | ap   | ``ap:<appointment>:<y|n>``             | "I can make it" on a session reminder    |
+| es   | ``es:<escalation>:<action>``           | a worker acting on an alert or digest item|
+| rl   | ``rl:<person>:<o|c>``                  | a worker opening or closing "Message them"|
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ CHECKIN = "ci"
 CONTROL = "ct"
 DISCHARGE = "dc"
 SESSION = "ap"
-FIELDS = {ONBOARDING: 2, CHECKIN: 3, CONTROL: 3, DISCHARGE: 2, SESSION: 2}
+ITEM = "es"
+RELAY = "rl"
+FIELDS = {ONBOARDING: 2, CHECKIN: 3, CONTROL: 3, DISCHARGE: 2, SESSION: 2, ITEM: 2, RELAY: 2}
 MAX_BYTES = 64
 
 
@@ -82,3 +86,21 @@ def discharge(person_id: int, choice: str) -> str:
 def session_reply(appointment_id: int, choice: str) -> str:
     """A session reminder's answer: ``y`` (I can make it) or ``n`` (I need to change it)."""
     return encode(SESSION, appointment_id, choice)
+
+
+def item(escalation_id: int, action: str) -> str:
+    """A worker's action on an escalation (an urgent alert or a digest item), e.g. ``es:12:ack``."""
+    return encode(ITEM, escalation_id, action)
+
+
+def item_action(data: str | None) -> tuple[int, str] | None:
+    """``(escalation id, action)`` from ``es:`` data, or None if malformed."""
+    fields = decode(data, ITEM)
+    if fields is None or not fields[0].isdigit() or len(fields[0]) > ID_DIGITS:
+        return None
+    return int(fields[0]), fields[1]
+
+
+def relay(person_id: int, choice: str) -> str:
+    """"Message them": ``o`` opens a conversation with the person through the bot, ``c`` closes it."""
+    return encode(RELAY, person_id, choice)

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.store.base import NAMING, Base, UTCDateTime
 from bot.store.models_delivery import InboxUpdate, OutboxMessage
+from bot.store.models_followup import Digest, Email, Relay, SafeguardingEntry
 
 __all__ = [
-    "NAMING", "Answer", "Appointment", "AuditEvent", "Base", "CheckIn", "Consent", "Escalation", "InboxUpdate",
-    "Invite", "Meta", "OutboxMessage", "Person", "Score", "UTCDateTime", "Worker",
+    "NAMING", "Answer", "Appointment", "AuditEvent", "Base", "CheckIn", "Consent", "Digest", "Email", "Escalation",
+    "InboxUpdate", "Invite", "Meta", "OutboxMessage", "Person", "Relay", "SafeguardingEntry", "Score",
+    "UTCDateTime", "Worker",
 ]
 
 
@@ -35,6 +37,14 @@ class Worker(Base):
     link_expires_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    """Who covers for them (their digest when away or deactivated, their unacknowledged urgent alerts)."""
+    digest_time: Mapped[str | None] = mapped_column(String(5))
+    """Their chosen digest time (HH:MM, service time zone); None: ``escalation.digest_time``."""
+    away_until: Mapped[datetime | None]
+    """On leave until then: their items go to their supervisor meanwhile."""
+    awaiting: Mapped[str | None] = mapped_column(String(40))
+    """What their next typed message is for, e.g. ``note:<escalation id>`` or ``relay:<person id>``."""
 
 
 class Person(Base):
@@ -167,6 +177,17 @@ class Escalation(Base):
     opened_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime | None]
+    """When evidence last arrived (new evidence puts an item back in the next digest)."""
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    alerted_at: Mapped[datetime | None]
+    """Urgent items: when the alert was queued to the first recipient."""
+    forwarded_at: Mapped[datetime | None]
+    """Urgent items: when the unacknowledged alert went on to the supervisor or duty contact."""
+    snoozed_until: Mapped[datetime | None]
+    """"Remind me tomorrow": left out of digests until then."""
+    digested_at: Mapped[datetime | None]
+    """When the item last appeared in a digest."""
 
 
 class AuditEvent(Base):
@@ -179,6 +200,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+    """``ok``, or ``refused`` for an attempt the actor was not allowed to make."""
 
 
 class Meta(Base):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -13,22 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from bot.store.db import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Invite, Person
-from bot.testing import reset_postgres
 from bot.usecases import enrolment
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(database_url: str | None, tmp_path: Path) -> AsyncIterator[Database]:
-    if database_url is None:
-        database_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    else:
-        await reset_postgres(database_url)
-    database = Database.from_url(database_url)
-    await upgrade(database)
-    yield database
-    await database.dispose()
 
 
 async def _invite(db: Database) -> tuple[int, str]:
