@@ -122,7 +122,7 @@ def build_scheduler(runtime: Runtime, settings: Settings) -> AsyncIOScheduler:
     jobs: dict[str, Callable[[], Awaitable[object]]] = {
         "pauses": runtime.jobs.pauses, "sweep": runtime.jobs.sweep, "dispatch": runtime.jobs.dispatch,
         "outbox-recover": runtime.drain.recover, "purge": runtime.jobs.purge,
-        "disengagement": runtime.jobs.disengagement,
+        "disengagement": runtime.jobs.disengagement, "followup": runtime.jobs.followup,
     }
     intervals = {"outbox-recover": settings.delivery.lease_seconds / 2, "purge": 3600.0}
     for name, job in jobs.items():

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.delivery import inbox, outbox
+from bot.jobs.followup import FollowUp
 from bot.services import Services
 from bot.store.db import UNAVAILABLE
 from bot.store.models import CheckIn
@@ -35,6 +36,9 @@ class TickReport:
     appointment_reminders: int = 0
     resumed: int = 0
     disengaged: int = 0
+    forwarded: int = 0
+    digests: int = 0
+    emails: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
 
 
@@ -43,6 +47,7 @@ class Jobs:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.follow_up = FollowUp(services)
         self.stopping = False
         self._running = 0
         self._idle = asyncio.Condition()
@@ -165,6 +170,14 @@ class Jobs:
                 after = people[-1]
         return report
 
+    async def followup(self, report: TickReport | None = None) -> TickReport:
+        """Forward unacknowledged urgent alerts, send due digests, send due emails (``bot.jobs.followup``)."""
+        report = report or TickReport()
+        async with self._job():
+            done = await self.follow_up.run(self.batch, lambda: self.stopping)
+        report.forwarded, report.digests, report.emails = done.forwarded, done.digests, done.emails
+        return report
+
     async def purge(self) -> int:
         """Delete handled updates and finished outbox rows older than ``delivery.keep_hours``."""
         async with self._job():
@@ -172,9 +185,10 @@ class Jobs:
 
     async def tick(self) -> TickReport:
         """Every job once, in order: pauses and the sweep first (expiry frees people for their next check-in),
-        then disengagement (on what has just expired, before new check-ins go out), then dispatch."""
+        then disengagement (on what has just expired, before new check-ins go out), then following up (alerts
+        forwarded, digests, emails), then dispatch."""
         report = await self.sweep(await self.pauses())
-        return await self.dispatch(await self.disengagement(report))
+        return await self.dispatch(await self.followup(await self.disengagement(report)))
 
 
 async def _purge(work: Work) -> int:

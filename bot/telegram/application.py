@@ -26,6 +26,7 @@ from bot.telegram.handlers import (
     controls,
     fallback,
     help,
+    items,
     joining,
     membership,
     start,
@@ -78,6 +79,7 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(controls.choose, pattern=buttons.pattern(buttons.CONTROL)))
     app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))
     app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=buttons.pattern(buttons.SESSION)))
+    app.add_handler(CallbackQueryHandler(items.acted, pattern=buttons.pattern(buttons.ITEM)))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))

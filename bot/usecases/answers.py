@@ -53,14 +53,18 @@ async def tap(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
     return Tap()
 
 
-async def typed(work: Work, user_id: int, chat_id: int, text: str) -> None:
-    """Typed text: an answer if the open check-in's step takes one, else a gentle reply."""
+async def typed(work: Work, user_id: int, chat_id: int, text: str, *, answered: bool = False) -> None:
+    """Typed text: an answer if the open check-in's step takes one, else a gentle reply.
+
+    ``answered``: the text was already answered (screening found risk or distress), so it is taken only as
+    an answer the step accepts, with no nudge and no gentle reply; the open question stays as it was.
+    """
     def event_for(flow: Flow, state: engine.FlowState) -> Any:
         return None if state.step_id is None else engine.Typed(state.step_id, text)
 
-    done = await checkins.answer(work, user_id, None, event_for)
+    done = await checkins.answer(work, user_id, None, event_for, answers_only=answered)
     if done.outcome == "recorded" and done.checkin is not None:
         work.unbutton(chat_id, done.checkin.message_id)  # answered by typing: its buttons go
     done.show(work)
-    if done.outcome != "recorded":
+    if done.outcome != "recorded" and not answered:
         await everyone_else.reply_to_text(work, user_id, chat_id)

@@ -11,12 +11,11 @@ from typing import Literal
 from bot.core import buttons
 from bot.delivery.outbox import grid
 from bot.store.models import Worker
-from bot.usecases import caseload, enrolment
+from bot.usecases import access, caseload
 from bot.usecases.work import Tap, Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
-from bot.usecases.worker_lookup import Named, lookup, short_when, status_label
+from bot.usecases.worker_lookup import Named, lookup, paginate, short_when, status_label
 
-PAGE_CHARS = 3500
 Detail = Literal["goal", "activity"]
 LIMITS: dict[Detail, int] = {"goal": caseload.GOAL_LIMIT, "activity": caseload.ACTIVITY_LIMIT}
 
@@ -26,23 +25,18 @@ def _pages(work: Work, worker: Worker, entries: Sequence[caseload.Entry]) -> lis
         return [work.text(EN, "caseload.empty")]
     heading = "caseload.heading_all" if worker.is_supervisor else "caseload.heading"
     line_key = "caseload.line_all" if worker.is_supervisor else "caseload.line"
-    pages = [work.text(EN, heading, count=len(entries))]
-    for entry in entries:
-        line = work.text(EN, line_key, id=entry.person.id, name=entry.person.display_name,
-                         status=status_label(work.services, entry.person.status),
-                         next=short_when(work.services, entry.next_due), worker=entry.worker_name)
-        if len(pages[-1]) + len(line) + 1 > PAGE_CHARS:
-            pages.append(line)
-        else:
-            pages[-1] += "\n" + line
-    return pages
+    lines = [work.text(EN, line_key, id=entry.person.id, name=entry.person.display_name,
+                       status=status_label(work.services, entry.person.status),
+                       next=short_when(work.services, entry.next_due), worker=entry.worker_name)
+             for entry in entries]
+    return paginate(work.text(EN, heading, count=len(entries)), lines)
 
 
 async def list_people(work: Work, user_id: int, chat_id: int) -> None:
     """/people: the caller's caseload (everyone's for a supervisor), most recent joiners last, in pages."""
-    worker = await enrolment.worker_for_user(work.session, user_id)
-    if worker is None:
-        work.send(chat_id, work.text(EN, "worker.not_a_worker"))
+    worker = await access.worker(work, user_id, "people")
+    if isinstance(worker, str):
+        work.send(chat_id, worker)
         return
     for page in _pages(work, worker, await caseload.caseload(work.session, worker)):
         work.send(chat_id, page)

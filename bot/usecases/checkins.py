@@ -104,12 +104,15 @@ class Answered:
             show(work, self.person, self.checkin, self.flow, self.effects, self.context)
 
 
-async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: EventFor) -> Answered:
+async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: EventFor, *,
+                 answers_only: bool = False) -> Answered:
     """Apply one event to a person's check-in (their open one if ``checkin_id`` is None).
 
     What follows (the next question, or thanks) is queued by the caller with ``Answered.show``.
 
     ``event_for(flow, state)`` builds the engine event, or returns None when it does not fit the step.
+    With ``answers_only``, text the step cannot take changes nothing and is not nudged (the caller has
+    already answered it, e.g. as risk or distress).
     """
     query = select(CheckIn, Person).join(Person, Person.id == CheckIn.person_id).where(
         Person.telegram_user_id == user_id)
@@ -132,6 +135,8 @@ async def answer(work: Work, user_id: int, checkin_id: int | None, event_for: Ev
     if event is None:
         return Answered("stale", person.locale, state.step_id or "", flow, context)
     new_state, effects = engine.handle(flow, state, event, context)
+    if answers_only and any(isinstance(effect, engine.Nudge) for effect in effects):
+        return Answered("stale", person.locale, state.step_id or "", flow, context)
     if new_state == state and all(isinstance(effect, engine.Ignored) for effect in effects):
         return Answered("stale", person.locale, state.step_id or "", flow, context)
     await _store_effects(work, checkin, person, effects)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.qr import qr_png
 from bot.store.models import Person
-from bot.usecases import enrolment
+from bot.usecases import access, enrolment
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
 
@@ -38,9 +38,9 @@ async def create(work: Work, worker_id: int, display_name: str) -> Invited:
 
 async def invite(work: Work, user_id: int, chat_id: int, words: Sequence[str]) -> None:
     """/invite <name>: create an invite and send the worker its link, then its QR code to show."""
-    worker = await enrolment.worker_for_user(work.session, user_id)
-    if worker is None:
-        work.send(chat_id, work.text(EN, "worker.not_a_worker"))
+    worker = await access.worker(work, user_id, "invite")
+    if isinstance(worker, str):
+        work.send(chat_id, worker)
         return
     name = " ".join(words).strip()[:NAME_LIMIT]
     if not name:

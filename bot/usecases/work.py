@@ -15,7 +15,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import inbox, outbox
+from bot.delivery import inbox, mail, outbox
 from bot.delivery.outbox import ROUTINE, Keyboard
 from bot.services import Services
 
@@ -57,6 +57,14 @@ class Work:
     def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
         """Queue replacing a shown message's text; without ``keyboard`` its buttons go."""
         outbox.queue_edit(self.session, self.now, chat_id, message_id, text, keyboard)
+
+    def email(self, to_addr: str | None, subject: str, text: str, html: str | None = None) -> bool:
+        """Queue an email (sent by the mailer once this work commits); False, and nothing queued, when email
+        is not configured or there is no address."""
+        if not to_addr or not self.services.settings.email.enabled:
+            return False
+        mail.queue(self.session, self.now, to_addr, subject, text, html)
+        return True
 
     def unbutton(self, chat_id: int, message_id: int | None) -> None:
         """Queue taking the buttons off a shown message (nothing when it was never shown)."""

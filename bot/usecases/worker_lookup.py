@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from bot.services import Services
 from bot.store.models import Person, Worker
-from bot.usecases import caseload, enrolment
+from bot.usecases import access, caseload
 from bot.usecases.work import Work
 
 WORKER_LOCALE = "en"
+PAGE_CHARS = 3500  # under Telegram's 4096, with room for markup
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,31 @@ class Named:
 
 async def lookup(work: Work, user_id: int, words: Sequence[str], command: str, usage_key: str) -> Named | str:
     """The calling worker and the person their command names, or the reply to send instead."""
-    worker = await enrolment.worker_for_user(work.session, user_id)
-    if worker is None:
-        return work.text(WORKER_LOCALE, "worker.not_a_worker")
+    worker = await access.worker(work, user_id, command)
+    if isinstance(worker, str):
+        return worker
     found = await caseload.find(work.session, worker, words)
     if found.kind == "missing":
         return work.text(WORKER_LOCALE, usage_key)
     if found.kind == "unknown":
+        await access.outside(work, worker, command, found.ref)
         return work.text(WORKER_LOCALE, "caseload.not_found", ref=found.ref)
     if found.kind == "ambiguous":
         matches = [{"id": p.id, "name": p.display_name} for p in found.matches]
         return work.text(WORKER_LOCALE, "caseload.ambiguous", ref=found.ref, command=command, matches=matches)
     assert found.person is not None
     return Named(worker, found.person, found.rest)
+
+
+def paginate(first: str, lines: Sequence[str], limit: int = PAGE_CHARS) -> list[str]:
+    """``first`` then ``lines``, one per line, split into messages of at most ``limit`` characters."""
+    pages = [first]
+    for line in lines:
+        if len(pages[-1]) + len(line) + 1 > limit:
+            pages.append(line)
+        else:
+            pages[-1] += "\n" + line
+    return pages
 
 
 def short_when(s: Services, at: datetime | None) -> str:

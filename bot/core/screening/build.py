@@ -121,7 +121,8 @@ def _normaliser(found: Gathered, problems: list[str]) -> Normaliser:
         elif target is not None:
             contractions[word] = target
     for key, value, where in entries("normalise.endings"):
-        ending, target = plain.characters(key).strip(), spelled(where, value)
+        # An empty target drops the ending: "wife's" → "wife".
+        ending, target = plain.characters(key).strip(), spelled(where, value) if value.strip() else ""
         if not ending.startswith(("'", "n'")) or " " in ending:
             problems.append(f"{where}: must be the end of a word, from its apostrophe (\"'m\", \"n't\")")
         elif target is not None:

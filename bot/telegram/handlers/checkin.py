@@ -7,7 +7,7 @@ from telegram import Update
 from bot.core import buttons
 from bot.telegram import taps
 from bot.telegram.context import BotContext
-from bot.usecases import answers
+from bot.usecases import answers, incoming
 from bot.usecases.work import Tap
 
 
@@ -26,8 +26,8 @@ async def tapped(update: Update, context: BotContext) -> None:
 
 
 async def typed(update: Update, context: BotContext) -> None:
-    """Typed text: an answer if the open check-in's step takes one, else a gentle reply."""
+    """Typed text: screened, then an answer if the open check-in's step takes one, else a gentle reply."""
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None or message is None or message.text is None:
         return
-    await context.run(answers.typed, user.id, chat.id, message.text)
+    await context.run(incoming.text, user.id, chat.id, message.text, user.username)

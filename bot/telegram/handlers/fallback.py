@@ -8,7 +8,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram import taps
 from bot.telegram.context import BotContext
-from bot.usecases import everyone_else
+from bot.usecases import everyone_else, incoming
 
 
 async def ignore_non_private(update: Update, context: BotContext) -> None:
@@ -29,11 +29,13 @@ async def reply_to_text(update: Update, context: BotContext) -> None:
 
 
 async def reply_to_media(update: Update, context: BotContext) -> None:
-    """Answer stickers, voice notes, photos and files politely: only text and taps are read."""
-    user, chat = update.effective_user, update.effective_chat
+    """Stickers, voice notes, photos and files: a caption is screened like text; the reply says politely
+    that only text and taps are read."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None:
         return
-    await context.run(everyone_else.reply_to_media, user.id, chat.id)
+    caption = message.caption if message is not None else None
+    await context.run(incoming.caption, user.id, chat.id, caption, user.username)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -1,0 +1,142 @@
+"""A worker acting on an item: an urgent alert or a digest item (``es:<escalation>:<action>`` buttons).
+
+An urgent (risk) alert is acknowledged by saying what was done: spoke to them, referred to a crisis or
+mental health team, safeguarding referral, could not reach them, or no action needed (then why, typed).
+That answer goes in the safeguarding log with the time, and closes the item. Other items are acknowledged,
+marked "I've contacted them" (both close it) or snoozed until tomorrow's digest.
+
+Only the person's worker, whoever was alerted (supervisor, duty contact) or a supervisor may act; anyone
+else is refused, without learning anything, and the attempt is audited. A second tap changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from bot.core import buttons
+from bot.core.escalation import NEEDS_NOTE, RISK_ACTIONS, URGENT, is_action
+from bot.store.models import AuditEvent, Escalation, SafeguardingEntry, Worker
+from bot.usecases import routing
+from bot.usecases.enrolment import worker_for_user
+from bot.usecases.work import Tap, Work
+
+EN = "en"
+NOTE = "note:"
+
+
+def _allowed(work: Work, worker: Worker, escalation: Escalation) -> bool:
+    told = {*escalation.evidence.get("alerted", []), *escalation.evidence.get("forwarded", [])}
+    return (escalation.worker_id == worker.id or worker.is_supervisor or worker.id in told
+            or worker.id == work.services.settings.escalation.duty_worker_id)
+
+
+def _audit(work: Work, actor: str, action: str, worker_id: int | None, person_id: int | None,
+           outcome: str = "ok") -> None:
+    work.session.add(AuditEvent(at=work.now, actor=actor, action=action, worker_id=worker_id, person_id=person_id,
+                                outcome=outcome))
+
+
+async def _locked(work: Work, escalation_id: int) -> Escalation | None:
+    return (await work.session.execute(
+        select(Escalation).where(Escalation.id == escalation_id).with_for_update()
+        .execution_options(populate_existing=True))).scalar_one_or_none()
+
+
+def _time(work: Work, at: datetime | None) -> str:
+    return routing.local(work.services.settings, at or work.now).strftime("%H:%M")
+
+
+async def _already(work: Work, escalation: Escalation) -> str:
+    if escalation.acknowledged_by is None:
+        return work.text(EN, "safety.ack.gone")
+    by = await work.session.get(Worker, escalation.acknowledged_by)
+    return work.text(EN, "safety.ack.already", worker=by.name if by else "?",
+                     time=_time(work, escalation.acknowledged_at))
+
+
+async def act(work: Work, user_id: int, chat_id: int, message_id: int, shown: str, escalation_id: int,
+              action: str) -> Tap:
+    """A tap on an item's button; ``shown`` is the tapped message as HTML (kept, with the outcome added)."""
+    worker = await worker_for_user(work.session, user_id)
+    escalation = await _locked(work, escalation_id)
+    if worker is None or escalation is None or not _allowed(work, worker, escalation):
+        actor = f"worker:{worker.id}" if worker is not None else f"telegram:{user_id}"
+        _audit(work, actor, "item_action", worker.id if worker else None,
+               escalation.person_id if escalation is not None and worker is not None else None, "refused")
+        return Tap(work.text(EN, "safety.ack.not_yours"), alert=True)
+    if not is_action(escalation.kind, action):
+        return Tap(work.text(EN, "common.unknown_button"))
+    if escalation.status != "open":
+        already = await _already(work, escalation)
+        work.edit(chat_id, message_id, f"{shown}\n\n{already}")
+        return Tap(already)
+    if escalation.kind == URGENT:
+        return await _urgent(work, worker, chat_id, message_id, shown, escalation, action)
+    return _item(work, worker, chat_id, message_id, shown, escalation, action)
+
+
+async def _urgent(work: Work, worker: Worker, chat_id: int, message_id: int, shown: str, escalation: Escalation,
+                  action: str) -> Tap:
+    if action == "ack":
+        choices = [[(work.text(EN, f"safety.ack.{choice}"), buttons.item(escalation.id, choice))]
+                   for choice in RISK_ACTIONS]
+        work.edit(chat_id, message_id, f"{shown}\n\n{work.text(EN, 'safety.ack.ask')}", choices)
+        return Tap()
+    if action == NEEDS_NOTE:
+        worker.awaiting = f"{NOTE}{escalation.id}"
+        work.send(chat_id, work.text(EN, "safety.ack.ask_note"))
+        return Tap()
+    line = _record(work, worker, escalation, action, None)
+    work.edit(chat_id, message_id, f"{shown}\n\n{line}")
+    return Tap(line)
+
+
+def _record(work: Work, worker: Worker, escalation: Escalation, action: str, note: str | None) -> str:
+    """Close an urgent item with what was done: the safeguarding log, the item and the audit trail."""
+    work.session.add(SafeguardingEntry(at=work.now, escalation_id=escalation.id, person_id=escalation.person_id,
+                                       worker_id=worker.id, action=action, note=note))
+    _close(work, worker, escalation, action)
+    label = work.text(EN, f"safety.ack.{action}")
+    if note:
+        return work.text(EN, "safety.ack.recorded_note", worker=worker.name, time=_time(work, work.now),
+                         action=label, note=note)
+    return work.text(EN, "safety.ack.recorded", worker=worker.name, time=_time(work, work.now), action=label)
+
+
+def _close(work: Work, worker: Worker, escalation: Escalation, action: str) -> None:
+    escalation.status = "closed"
+    escalation.acknowledged_at = work.now
+    escalation.acknowledged_by = worker.id
+    escalation.evidence = {**escalation.evidence,
+                           "closed": {"at": work.now.isoformat(), "reason": action, "by": worker.id}}
+    _audit(work, f"worker:{worker.id}", f"item_{action}", worker.id, escalation.person_id)
+
+
+def _item(work: Work, worker: Worker, chat_id: int, message_id: int, shown: str, escalation: Escalation,
+          action: str) -> Tap:
+    if action == "tomorrow":
+        settings = work.services.settings
+        tomorrow = routing.local(settings, work.now).date() + timedelta(days=1)
+        escalation.snoozed_until = datetime.combine(tomorrow, time(0, 0), routing.local(settings, work.now).tzinfo)
+        _audit(work, f"worker:{worker.id}", "item_snoozed", worker.id, escalation.person_id)
+        line = work.text(EN, "safety.ack.item_tomorrow")
+    else:
+        _close(work, worker, escalation, action)
+        line = work.text(EN, f"safety.ack.item_{action}", worker=worker.name)
+    work.edit(chat_id, message_id, f"{shown}\n\n{line}")
+    return Tap(line)
+
+
+async def record_note(work: Work, worker: Worker, escalation_id: int, text: str) -> None:
+    """The typed reason why no action was needed on an urgent alert: logged, and the item closed."""
+    worker.awaiting = None
+    chat_id = worker.telegram_user_id
+    escalation = await _locked(work, escalation_id)
+    if chat_id is None or escalation is None or not _allowed(work, worker, escalation):
+        return
+    if escalation.status != "open":
+        work.send(chat_id, await _already(work, escalation))
+        return
+    work.send(chat_id, _record(work, worker, escalation, NEEDS_NOTE, text.strip()[:2000]))

@@ -1,0 +1,165 @@
+"""A digest's items: the open escalations of the people a worker covers, and each one rendered with its
+evidence (what they wrote or missed, the answers, scores against their baseline, their last reply), since
+when, and a suggested next step. Used by ``bot.usecases.digests``.
+
+Everything is rendered through the messages (HTML, autoescaped), so nothing a person typed is interpreted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from bot.core import digest as rules
+from bot.store.models import Answer, CheckIn, Escalation, Person, Score, Worker
+from bot.usecases.wording import local_date
+from bot.usecases.work import Work
+
+EN = "en"
+TYPED_LIMIT = 600
+"""Typed words longer than this are cut in a digest (the whole text is in the record); Telegram allows 4,096."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One open escalation of a covered person, with who it is covered for (None: the recipient's own)."""
+
+    escalation: Escalation
+    person: Person
+    covering: Worker | None
+
+    @property
+    def entry(self) -> rules.Entry:
+        """The item as the pure digest rules see it."""
+        row = self.escalation
+        return rules.Entry(row.id, row.kind, row.opened_at, _changed(row), row.digested_at, row.snoozed_until)
+
+
+def _changed(row: Escalation) -> datetime | None:
+    """When evidence last arrived: the row's ``updated_at`` or its newest evidence item, whichever is later."""
+    times = [row.updated_at] if row.updated_at is not None else []
+    for entry in (row.evidence or {}).get("items", []):
+        try:
+            times.append(datetime.fromisoformat(str(entry.get("at"))))
+        except (TypeError, ValueError):
+            continue
+    return max(times) if times else None
+
+
+async def open_items(work: Work, workers: dict[int, Worker | None]) -> list[Item]:
+    """Every open escalation of the people assigned to ``workers`` (id → the worker they are covered for, or
+    None for the recipient's own people)."""
+    rows = (await work.session.execute(
+        select(Escalation, Person).join(Person, Person.id == Escalation.person_id)
+        .where(Escalation.status == "open", Person.worker_id.in_(tuple(workers)))
+        .execution_options(populate_existing=True)
+    )).all()
+    return [Item(escalation, person, workers[person.worker_id]) for escalation, person in rows]
+
+
+def _when(work: Work, moment: datetime) -> str:
+    return local_date(work, EN, moment, work.services.settings.service.timezone)
+
+
+def _typed(text: str) -> str:
+    return text if len(text) <= TYPED_LIMIT else text[:TYPED_LIMIT].rstrip() + "…"
+
+
+def _key(work: Work, group: str, kind: str) -> str:
+    key = f"digest.{group}.{kind}"
+    return key if work.services.messages.has(key) else f"digest.{group}.other"
+
+
+def kind_label(work: Work, kind: str) -> str:
+    """What happened, in plain words."""
+    return work.text(EN, _key(work, "kind", kind))
+
+
+async def _answers(work: Work, checkin_id: Any) -> str | None:
+    if not isinstance(checkin_id, int):
+        return None
+    rows = (await work.session.execute(select(Answer).where(Answer.checkin_id == checkin_id)
+                                       .order_by(Answer.recorded_at, Answer.id))).scalars().all()
+    shown = [{"name": a.result, "value": _typed(a.text or a.value or "")} for a in rows if a.text or a.value]
+    return work.text(EN, "digest.answers", answers=shown) if shown else None
+
+
+async def _evidence(work: Work, item: Item) -> list[str]:
+    """Lines from the newest piece of evidence (and the answers of the check-in it came from)."""
+    entries = (item.escalation.evidence or {}).get("items", [])
+    latest: dict[str, Any] = entries[-1] if entries and isinstance(entries[-1], dict) else {}
+    lines: list[str] = []
+    typed = latest.get("text") or latest.get("message")
+    if isinstance(typed, str) and typed:
+        lines.append(work.text(EN, "digest.evidence.message", text=_typed(typed)))
+    if "missed" in latest:
+        lines.append(work.text(EN, "digest.evidence.missed", missed=latest.get("missed"),
+                               days=latest.get("days_unanswered", 0)))
+    if latest.get("signal") == "missed appointment":
+        lines.append(work.text(EN, "digest.evidence.appointment"))
+    if isinstance(latest.get("reason"), str):
+        lines.append(work.text(EN, "digest.evidence.reason", reason=latest["reason"]))
+    if isinstance(latest.get("rule"), str):
+        lines.append(work.text(EN, "digest.evidence.rule", rule=latest["rule"]))
+    if item.escalation.kind == "unreachable" and latest.get("chat"):
+        lines.append(work.text(EN, "digest.evidence.unreachable", how=str(latest["chat"])))
+    if item.escalation.kind == "stopped":
+        lines.append(work.text(EN, "digest.evidence.stopped"))
+    answers = await _answers(work, latest.get("checkin"))
+    if answers:
+        lines.append(answers)
+    return lines
+
+
+async def _scores(work: Work, person_id: int) -> list[str]:
+    """Each instrument's latest total against the first (their baseline)."""
+    rows = (await work.session.execute(select(Score).where(Score.person_id == person_id, Score.total.is_not(None))
+                                       .order_by(Score.recorded_at, Score.id))).scalars().all()
+    first: dict[str, Score] = {}
+    last: dict[str, Score] = {}
+    for score in rows:
+        first.setdefault(score.instrument, score)
+        last[score.instrument] = score
+    lines = []
+    for instrument, latest in last.items():
+        baseline = first[instrument]
+        change = None if baseline.id == latest.id else rules.trend(baseline.total, latest.total)
+        lines.append(work.text(EN, "digest.score", name=latest.name, total=latest.total, baseline=baseline.total,
+                               change=change))
+    return lines
+
+
+async def _last_reply(work: Work, person_id: int) -> str:
+    answer = (await work.session.execute(
+        select(Answer).join(CheckIn, CheckIn.id == Answer.checkin_id).where(CheckIn.person_id == person_id)
+        .order_by(Answer.recorded_at.desc(), Answer.id.desc()).limit(1))).scalar_one_or_none()
+    if answer is None:
+        return work.text(EN, "digest.no_reply")
+    said = answer.text or f"{answer.result}: {answer.value or ''}"
+    return work.text(EN, "digest.last_reply", when=Markup(_when(work, answer.recorded_at)), text=_typed(said))
+
+
+async def render(work: Work, item: Item, new: bool) -> str:
+    """One item as a Telegram (HTML) message (rendered pieces go in as ``Markup``: escaped once, not twice)."""
+    row, person = item.escalation, item.person
+    covering = work.text(EN, "digest.covering", name=item.covering.name) if item.covering is not None else ""
+    return work.text(
+        EN, "digest.item", kind=Markup(kind_label(work, row.kind)),
+        new=Markup(work.text(EN, "digest.new")) if new else "", name=person.display_name, id=person.id,
+        covering=Markup(covering), since=Markup(_when(work, row.opened_at)),
+        raised=len((row.evidence or {}).get("items", [])),
+        evidence=[Markup(line) for line in await _evidence(work, item)],
+        scores=[Markup(line) for line in await _scores(work, person.id)],
+        last_reply=Markup(await _last_reply(work, person.id)),
+        step=Markup(work.text(EN, _key(work, "step", row.kind))))
+
+
+def summary(work: Work, rest: list[Item]) -> str:
+    """The items beyond those shown in full: a count per kind."""
+    kinds = [{"label": Markup(kind_label(work, kind)), "count": count}
+             for kind, count in rules.count_by_kind(i.entry for i in rest)]
+    return work.text(EN, "digest.more", count=len(rest), kinds=kinds)

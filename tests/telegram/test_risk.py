@@ -1,0 +1,229 @@
+"""The risk path end to end: a risk message gets crisis numbers at once and reaches a human, who says what
+was done; distress gets a kind reply and an item; strangers and out-of-hours messages reach the duty contact.
+
+Every promise is checked from the other side: when the person is told "I've sent what you wrote to Sam",
+Sam's chat holds the alert.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.store.models import Answer, AuditEvent, Escalation, SafeguardingEntry
+from bot.testing import Harness
+
+WORKER, PERSON, SUPERVISOR, OTHER_WORKER, STRANGER = 501, 701, 502, 503, 9999
+SIGNPOSTING = "116 123"
+
+
+async def _enrolled(h: Harness) -> None:
+    """Alex joins on Monday 2 March 2026 at 09:00 UTC (working hours) with Sam as their worker."""
+    await h.linked_worker(WORKER)
+    token = await h.invite(WORKER, "Alex")
+    await h.join(PERSON, token)
+
+
+async def _rows(h: Harness, model: Any) -> list[Any]:
+    assert h.services is not None
+    async with h.services.db.session() as session:
+        return list((await session.execute(select(model).order_by(model.id))).scalars())
+
+
+def _alert(h: Harness, chat: int) -> dict[str, Any]:
+    alerts = [m for m in h.messages(chat) if "Urgent" in (m.get("text") or "")]
+    assert alerts, f"no urgent alert in chat {chat}: {h.texts(chat)}"
+    return alerts[-1]
+
+
+async def test_risk_outside_a_checkin_gets_crisis_numbers_and_reaches_the_worker(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "thanks for the info about the group. honestly i cant go on, i want to end it all")
+    replies = h.texts(PERSON)[-2:]
+    assert SIGNPOSTING in replies[0] and "999" in replies[0] and "not watched around the clock" in replies[0]
+    assert "Sam Worker" in replies[1] and "straight away" in replies[1]
+    alert = _alert(h, WORKER)
+    assert "i want to end it all" in alert["text"] and "Alex" in alert["text"]
+    assert [b["text"] for b in h.buttons(alert)] == ["Acknowledge", "Message them"]
+    [escalation] = await _rows(h, Escalation)
+    assert (escalation.kind, escalation.status) == ("risk", "open")
+    assert "help_hint" not in " ".join(h.texts(PERSON)) and "I can only pass on" not in " ".join(h.texts(PERSON))
+
+
+async def test_acknowledging_asks_what_was_done_and_logs_it_once(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "I want to kill myself")
+    alert = _alert(h, WORKER)
+    await h.tap(WORKER, "Acknowledge", alert)
+    asked = _alert(h, WORKER)
+    assert "What was done?" in asked["text"]
+    assert "Safeguarding referral" in [b["text"] for b in h.buttons(asked)]
+    await h.tap(WORKER, "Spoke to them", asked)
+    done = _alert(h, WORKER)
+    assert "✓ Acknowledged by Sam Worker" in done["text"] and not h.buttons(done)
+    [entry] = await _rows(h, SafeguardingEntry)
+    assert entry.action == "spoke" and entry.person_id is not None
+    [escalation] = await _rows(h, Escalation)
+    assert escalation.status == "closed" and escalation.acknowledged_by is not None
+    # the same button pressed again (an old copy): nothing more is logged
+    await h.press(WORKER, alert["message_id"], f"es:{escalation.id}:spoke")
+    assert len(await _rows(h, SafeguardingEntry)) == 1
+    assert "Already acknowledged" in _alert(h, WORKER)["text"]
+
+
+async def test_no_action_needed_asks_why_and_logs_the_reason(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "i want to die")
+    await h.tap(WORKER, "Acknowledge", _alert(h, WORKER))
+    await h.tap(WORKER, "No action needed (say why)", _alert(h, WORKER))
+    assert "type why" in h.texts(WORKER)[-1]
+    await h.say(WORKER, "Quoting song lyrics, <b>checked</b> with them by phone")
+    [entry] = await _rows(h, SafeguardingEntry)
+    assert (entry.action, entry.note) == ("no_action", "Quoting song lyrics, <b>checked</b> with them by phone")
+    assert "&lt;b&gt;checked" in h.messages(WORKER)[-1]["text"] or "<b>checked" in h.texts(WORKER)[-1]
+
+
+async def test_risk_mid_checkin_leaves_the_question_open_and_the_checkin_carries_on(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.advance(days=7)
+    question = h.open_question(PERSON)
+    await h.say(PERSON, "my partner hit me again")
+    assert SIGNPOSTING in h.texts(PERSON)[-2]
+    assert "Sorry" not in h.texts(PERSON)[-1]
+    assert "my partner hit me again" in _alert(h, WORKER)["text"]
+    assert h.open_question(PERSON)["message_id"] == question["message_id"]  # not asked again, still live
+    await h.tap(PERSON, "Good")
+    assert any(a.result == "mood" for a in await _rows(h, Answer))
+
+
+async def test_a_tap_cannot_close_the_risk_item(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.advance(days=7)
+    await h.say(PERSON, "I've been saving up my tablets to end it")
+    await h.tap(PERSON, "Good")
+    await h.say(PERSON, "/stop")
+    [escalation] = [e for e in await _rows(h, Escalation) if e.kind == "risk"]
+    assert escalation.status == "open"
+
+
+async def test_a_long_cheerful_message_with_risk_at_its_end_is_caught(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    cheerful = "Lovely morning at the lunch club, the soup was nice and Jean brought cake. " * 60
+    text = (cheerful[: 4096 - 40] + " but i want to kill myself")[:4096]
+    assert len(text) <= 4096 and text.endswith("kill myself")
+    await h.say(PERSON, text)
+    assert SIGNPOSTING in h.texts(PERSON)[-2]
+    assert "Urgent" in _alert(h, WORKER)["text"]
+
+
+async def test_html_in_a_risk_message_is_shown_not_interpreted(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "<b>i want to die</b> <a href='x'>now</a>")
+    alert = _alert(h, WORKER)
+    assert "<b>i want to die</b> <a href='x'>now</a>" in alert["text"]  # shown as typed, not as markup
+
+
+async def test_a_stranger_gets_crisis_numbers_and_the_duty_contact_an_alert(harness: Harness) -> None:
+    h = harness
+    supervisor_id, token = await h.add_worker("Dee Duty", supervisor=True)
+    await h.say(SUPERVISOR, f"/start {token}")
+    await h.say(STRANGER, "I'm going to end it tonight")
+    assert SIGNPOSTING in h.texts(STRANGER)[-2]
+    assert "someone on the team" in h.texts(STRANGER)[-1]
+    alert = _alert(h, SUPERVISOR)
+    assert "not enrolled" in alert["text"] and "end it tonight" in alert["text"]
+    assert not await _rows(h, Escalation)
+
+
+async def test_a_stranger_with_nobody_on_duty_is_not_promised_anything(harness: Harness) -> None:
+    h = harness
+    await h.say(STRANGER, "i want to kill myself")
+    assert SIGNPOSTING in h.texts(STRANGER)[-2]
+    assert "can't pass messages on" in h.texts(STRANGER)[-1]
+
+
+async def test_out_of_hours_goes_to_the_duty_contact_and_says_when_the_worker_will_see_it() -> None:
+    async with Harness(escalation={"duty_worker_id": 2}) as h:
+        await _enrolled(h)  # worker id 1
+        duty_id, token = await h.add_worker("Dee Duty")
+        assert duty_id == 2
+        await h.say(SUPERVISOR, f"/start {token}")
+        h.clock.set(h.clock.now() + timedelta(days=5, hours=3))  # Saturday 7 March, 12:00
+        await h.say(PERSON, "I want to kill myself")
+        told = h.texts(PERSON)[-1]
+        assert "not working right now" in told and "Monday 9 March at 09:00" in told and "on duty" in told
+        assert "outside working hours" in _alert(h, SUPERVISOR)["text"]
+        assert "Urgent" in _alert(h, WORKER)["text"]
+
+
+async def test_an_unacknowledged_alert_goes_on_to_the_supervisor(harness: Harness) -> None:
+    h = harness
+    _, token = await h.add_worker("Pat Supervisor", supervisor=True)
+    await h.say(SUPERVISOR, f"/start {token}")
+    await _enrolled(h)
+    await h.say(PERSON, "i want to die")
+    await h.advance(minutes=10)
+    assert not [m for m in h.messages(SUPERVISOR) if "Urgent" in (m.get("text") or "")]
+    await h.advance(minutes=25)
+    forwarded = _alert(h, SUPERVISOR)
+    assert "not acknowledged within 30 minutes" in forwarded["text"]
+    await h.advance(minutes=60)
+    assert len([m for m in h.messages(SUPERVISOR) if "Urgent" in (m.get("text") or "")]) == 1
+    await h.tap(SUPERVISOR, "Acknowledge", forwarded)
+    await h.tap(SUPERVISOR, "Referred to crisis / mental health team", _alert(h, SUPERVISOR))
+    [entry] = await _rows(h, SafeguardingEntry)
+    assert entry.action == "crisis_team"
+
+
+async def test_another_worker_cannot_act_on_the_alert_and_the_attempt_is_audited(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.linked_worker(OTHER_WORKER, "Olly Other")
+    await h.say(PERSON, "i want to die")
+    [escalation] = await _rows(h, Escalation)
+    # a forged tap (their own chat's last message carrying this item's data) is refused
+    await h.send_update({"callback_query": {
+        "id": "forged", "from": {"id": OTHER_WORKER, "is_bot": False, "first_name": "Olly"},
+        "chat_instance": "x", "data": f"es:{escalation.id}:spoke",
+        "message": h.messages(OTHER_WORKER)[-1] | {"chat": {"id": OTHER_WORKER, "type": "private"}}}})
+    assert not await _rows(h, SafeguardingEntry)
+    refused = [a for a in await _rows(h, AuditEvent) if a.outcome == "refused"]
+    assert refused and refused[-1].action == "item_action"
+
+
+async def test_distress_gets_a_kind_reply_and_an_item_for_the_worker(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "feeling so lonely, haven't spoken to anyone in days")
+    reply = h.texts(PERSON)[-1]
+    # it is after today's digest (09:00), so the next one holds it
+    assert "Sam Worker, who will see it on Tuesday 3 March at 09:00" in reply and SIGNPOSTING in reply
+    [escalation] = await _rows(h, Escalation)
+    assert (escalation.kind, escalation.status) == ("distress", "open")
+    assert not [m for m in h.messages(WORKER) if "Urgent" in (m.get("text") or "")]
+
+
+async def test_an_ordinary_message_is_not_flagged(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(PERSON, "I'd kill for a cuppa, my feet are killing me after the walk")
+    assert SIGNPOSTING not in h.texts(PERSON)[-1]
+    assert not await _rows(h, Escalation)
+
+
+async def test_a_caption_is_screened_like_text(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    await h.say(PERSON, "", photo=photo, caption="i want to kill myself")
+    assert SIGNPOSTING in " ".join(h.texts(PERSON)[-2:])
+    assert "Urgent" in _alert(h, WORKER)["text"]
