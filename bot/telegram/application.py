@@ -29,7 +29,9 @@ from bot.telegram.handlers import (
     items,
     joining,
     membership,
+    relay,
     start,
+    worker_tools,
     workers,
 )
 from bot.telegram.transport import build_bot
@@ -69,6 +71,14 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("session", appointments.book_session, filters=PRIVATE))
     app.add_handler(CommandHandler("missed", appointments.mark_missed, filters=PRIVATE))
     app.add_handler(CommandHandler("attended", appointments.mark_attended, filters=PRIVATE))
+    app.add_handler(CommandHandler("caseload", worker_tools.caseload, filters=PRIVATE))
+    app.add_handler(CommandHandler("person", worker_tools.person, filters=PRIVATE))
+    app.add_handler(CommandHandler("ack", worker_tools.ack, filters=PRIVATE))
+    app.add_handler(CommandHandler("workload", worker_tools.workload, filters=PRIVATE))
+    app.add_handler(CommandHandler("reassign", worker_tools.reassign, filters=PRIVATE))
+    app.add_handler(CommandHandler("away", worker_tools.away, filters=PRIVATE))
+    app.add_handler(CommandHandler("back", worker_tools.back, filters=PRIVATE))
+    app.add_handler(CommandHandler("done", relay.done, filters=PRIVATE))
     app.add_handler(CommandHandler("time", controls.ask_time, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", controls.ask_pause, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", controls.resume, filters=PRIVATE))
@@ -80,6 +90,7 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(caseload.confirm_discharge, pattern=buttons.pattern(buttons.DISCHARGE)))
     app.add_handler(CallbackQueryHandler(appointments.answer_reminder, pattern=buttons.pattern(buttons.SESSION)))
     app.add_handler(CallbackQueryHandler(items.acted, pattern=buttons.pattern(buttons.ITEM)))
+    app.add_handler(CallbackQueryHandler(relay.tapped, pattern=buttons.pattern(buttons.RELAY)))
     app.add_handler(CallbackQueryHandler(fallback.unknown_button))
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT & filters.Regex(controls.STOP_WORD), controls.ask_stop))

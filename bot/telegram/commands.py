@@ -7,13 +7,16 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from bot.services import Services
 from bot.telegram.context import SERVICES_KEY, BotApplication
 
-WORKER_COMMANDS = ("invite", "people", "goal", "activity", "session", "missed", "attended", "discharge")
+WORKER_COMMANDS = ("caseload", "person", "ack", "invite", "people", "goal", "activity", "session", "missed",
+                   "attended", "discharge", "away", "back", "done")
+SUPERVISOR_COMMANDS = ("workload", "reassign")
 COMMANDS = ("help", "start", "time", "pause", "resume", "language", "stop")
 
 
-async def show_worker_commands(bot: Bot, services: Services, chat_id: int) -> None:
-    """Give a linked worker's chat the workers' command menu (people keep theirs)."""
-    commands = [BotCommand(name, services.text("en", f"commands.worker.{name}")) for name in WORKER_COMMANDS]
+async def show_worker_commands(bot: Bot, services: Services, chat_id: int, supervisor: bool = False) -> None:
+    """Give a linked worker's chat the workers' command menu (a supervisor's adds theirs; people keep theirs)."""
+    names = WORKER_COMMANDS + (SUPERVISOR_COMMANDS if supervisor else ())
+    commands = [BotCommand(name, services.text("en", f"commands.worker.{name}")) for name in names]
     await bot.set_my_commands([*commands, BotCommand("help", services.text("en", "commands.help"))],
                               scope=BotCommandScopeChat(chat_id))
 

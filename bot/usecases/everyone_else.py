@@ -27,6 +27,9 @@ async def reply_to_text(work: Work, user_id: int, chat_id: int) -> None:
     if person is not None and person.status in HINTS:
         work.send(chat_id, work.text(person.locale, HINTS[person.status]))
         return
+    if person is None and await worker_for_user(work.session, user_id) is not None:
+        work.send(chat_id, work.text("en", "worker_tools.hint"))  # workers get the workers' hint
+        return
     locale = person.locale if person is not None else await _locale(work, user_id)
     if locale is None:
         work.send(chat_id, work.text("en", "enrol.not_enrolled"))

@@ -19,6 +19,7 @@ class Started:
     """What /start did that the edge must finish: a newly linked worker's chat gets the workers' menu."""
 
     worker_linked: bool = False
+    supervisor: bool = False
 
 
 async def start(work: Work, user_id: int, chat_id: int, token: str | None) -> Started:
@@ -35,7 +36,7 @@ async def start(work: Work, user_id: int, chat_id: int, token: str | None) -> St
             worker = redeemed.worker
             role = "supervisor" if worker.is_supervisor else "link worker"
             work.send(chat_id, work.text("en", "worker.linked", name=worker.name, role=role))
-            return Started(worker_linked=True)
+            return Started(worker_linked=True, supervisor=worker.is_supervisor)
         if redeemed.outcome in ("unknown", "expired", "used") and not await _known_again(work, user_id, redeemed):
             work.send(chat_id, work.text("en", f"enrol.{redeemed.outcome}"))
             return Started()

@@ -16,7 +16,7 @@ from bot.store.models import AuditEvent, Escalation, Person, Worker
 from bot.usecases import access, relay
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
-from bot.usecases.worker_lookup import Named, lookup, paginate
+from bot.usecases.worker_lookup import lookup, paginate
 from bot.usecases.worker_tools import entry, people_of
 from bot.usecases.worker_tools_facts import facts
 
@@ -117,5 +117,3 @@ async def _tell(work: Work, caller: Worker, chat_id: int, previous: dict[int, li
     for page in paginate(heading, lines):
         work.send(target.telegram_user_id, page)
 
-
-__all__ = ["Named", "find_worker", "move", "reassign"]

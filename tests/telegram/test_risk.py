@@ -227,3 +227,14 @@ async def test_a_caption_is_screened_like_text(harness: Harness) -> None:
     await h.say(PERSON, "", photo=photo, caption="i want to kill myself")
     assert SIGNPOSTING in " ".join(h.texts(PERSON)[-2:])
     assert "Urgent" in _alert(h, WORKER)["text"]
+
+
+async def test_the_crisis_numbers_come_in_the_persons_language(harness: Harness) -> None:
+    h = harness
+    await h.linked_worker(WORKER)
+    await h.join(PERSON, await h.invite(WORKER, "Alex"), language="Cymraeg", day="Dydd Llun")
+    await h.say(PERSON, "dw i isio marw")
+    signposting, told = h.texts(PERSON)[-2:]
+    assert "ffoniwch <b>116 123</b>" in h.messages(PERSON)[-2]["text"] or "ffoniwch 116 123" in signposting
+    assert "Sam Worker" in told and "ar unwaith" in told
+    assert "Urgent" in _alert(h, WORKER)["text"]

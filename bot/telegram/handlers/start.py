@@ -17,4 +17,4 @@ async def start(update: Update, context: BotContext) -> None:
     token = context.args[0] if context.args else None
     started = await context.run(starting.start, user.id, chat.id, token)
     if started.worker_linked:
-        await show_worker_commands(context.bot, context.services, chat.id)
+        await show_worker_commands(context.bot, context.services, chat.id, started.supervisor)
