@@ -40,6 +40,10 @@ class Panel:
     lines: Sequence[Line]
 
 
+def _num(at: datetime) -> float:
+    return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
+
+
 def line_chart(title: str, x_label: str, panels: Sequence[Panel]) -> bytes:
     """The panels stacked under one title, dates on the x axis, as PNG bytes."""
     shown = [panel for panel in panels if any(line.points for line in panel.lines)]
@@ -52,7 +56,7 @@ def line_chart(title: str, x_label: str, panels: Sequence[Panel]) -> bytes:
     for axes, panel in zip(axes_list, shown, strict=True):
         for line in panel.lines:
             if line.points:
-                xs = [mdates.date2num(at) for at, _ in line.points]
+                xs = [_num(at) for at, _ in line.points]
                 axes.plot(xs, [value for _, value in line.points], marker="o", linewidth=1.8, label=line.label)
         axes.set_title(panel.title, fontsize=10, loc="left")
         axes.set_ylabel(panel.y_label, fontsize=8)
@@ -62,12 +66,12 @@ def line_chart(title: str, x_label: str, panels: Sequence[Panel]) -> bytes:
         axes.grid(True, alpha=0.3)
         axes.legend(fontsize=7, loc="best")
     bottom = axes_list[-1]
-    every = [mdates.date2num(at) for panel in shown for line in panel.lines for at, _ in line.points]
+    every = [_num(at) for panel in shown for line in panel.lines for at, _ in line.points]
     if max(every) - min(every) < 1:  # one day only: give the axis some width either side
         bottom.set_xlim(min(every) - 3, max(every) + 3)
     bottom.set_xlabel(x_label, fontsize=9)
-    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=8))
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=8))  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))  # type: ignore[no-untyped-call]
     for label in bottom.get_xticklabels():
         label.set_rotation(30)
         label.set_horizontalalignment("right")

@@ -3,7 +3,8 @@
 The real bot runs against the in-process sandbox on a temporary SQLite database. A worker invites a
 handful of simulated people with different habits; they join, get a baseline, weekly check-ins for
 twelve weeks of support, an end-of-support check-in and follow-ups at 2 weeks, 1, 3 and 6 months.
-The simulated clock jumps from one event to the next.
+In the third week one of them writes something alarming: the demo shows the risk path and the next
+morning's digest (:mod:`bot.demo_safety`). The simulated clock jumps from one event to the next.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.demo_safety import safety_episode
 from bot.sandbox.people import SimPerson
 from bot.store.models import CheckIn, Person, Score
 from bot.testing import Harness
@@ -85,8 +87,12 @@ async def run_demo(weeks: int = 12, people: int = 5, progress: bool = True) -> i
         finish = end_of_support + timedelta(days=200)
         step = timedelta(weeks=1)
         moment = start
+        episode = start + timedelta(days=min(15, weeks * 7 - 3), hours=2)  # a Tuesday late morning in support
         while moment < finish:
             moment = min(finish, moment + step)
+            if h.clock.now() < episode <= moment:
+                await h.run_until(episode, cast)
+                await safety_episode(h, cast, WORKER_CHAT, _transcript, out)
             if h.clock.now() < end_of_support <= moment:
                 await h.run_until(end_of_support, cast)
                 async with h.services.db.session() as session:

@@ -89,7 +89,8 @@ async def _urgent(work: Work, worker: Worker, chat_id: int, message_id: int, sho
         work.send(chat_id, work.text(EN, "safety.ack.ask_note"))
         return Tap()
     line = _record(work, worker, escalation, action, None)
-    work.edit(chat_id, message_id, f"{shown}\n\n{line}")
+    asked = f"\n\n{work.text(EN, 'safety.ack.ask')}"
+    work.edit(chat_id, message_id, f"{shown.removesuffix(asked)}\n\n{line}")
     return Tap(line)
 
 

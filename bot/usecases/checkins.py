@@ -14,7 +14,7 @@ from bot.core.flows import engine
 from bot.core.flows.model import CONTEXT_KEYS, Flow
 from bot.store.claims import claim_one
 from bot.store.models import Answer, CheckIn, Person, Score
-from bot.usecases import prompts
+from bot.usecases import low_scores, prompts
 from bot.usecases.escalations import close_escalations, raise_escalation
 from bot.usecases.programme import replan
 from bot.usecases.work import Work
@@ -163,5 +163,8 @@ async def _store_effects(work: Work, checkin: CheckIn, person: Person, effects: 
                                    occasion=str((checkin.context or {}).get("occasion", checkin.flow_id)),
                                    recorded_at=work.now))
         elif isinstance(effect, engine.Escalate):
+            trend = await low_scores.trend_evidence(work, person, checkin, effect)
+            if trend is None:  # a rule that needs a trend the person's history does not show
+                continue
             await raise_escalation(work.session, person, effect.kind,
-                                   {"rule": effect.rule, "checkin": checkin.id}, work.now)
+                                   {"rule": effect.rule, "checkin": checkin.id, **trend}, work.now)

@@ -59,8 +59,8 @@ async def _pages(work: Work, user_id: int, words: Sequence[str]) -> list[str]:
         return [work.text(EN, "caseload.empty")]
     glance = await facts(work.session, [p.id for p in people], work.now)
     ordered = sorted(people, key=lambda p: glance[p.id].most_urgent)  # stable: joiners' order within
-    lines = [entry(work.services, p, glance[p.id], everyone) for p in ordered]
+    lines = ["\n" + entry(work.services, p, glance[p.id], everyone) for p in ordered]  # a blank line between
     open_count = sum(1 for p in people if glance[p.id].open_items)
     heading = work.text(EN, "worker_tools.caseload_heading_all" if everyone else "worker_tools.caseload_heading",
                         count=len(people), open=open_count)
-    return paginate(heading, lines)
+    return [page.strip() for page in paginate(heading, lines)]

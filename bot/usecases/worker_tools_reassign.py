@@ -115,5 +115,5 @@ async def _tell(work: Work, caller: Worker, chat_id: int, previous: dict[int, li
     lines = ["\n" + entry(work.services, p, glance[p.id], False) for p in moved]
     heading = work.text(EN, "worker_tools.reassigned_new", count=len(moved), by=caller.name)
     for page in paginate(heading, lines):
-        work.send(target.telegram_user_id, page)
+        work.send(target.telegram_user_id, page.strip())
 

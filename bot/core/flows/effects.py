@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.flows.model import Option, Value
+from bot.core.flows.model import Condition, Option, Trend, Value
 
 # ------------------------------------------------------------------------------------------------- state
 
@@ -117,11 +117,15 @@ class Scored:
 
 @dataclass(frozen=True)
 class Escalate:
-    """Raise an escalation of ``kind``; ``rule`` explains which rule fired and why, ``evidence`` the data."""
+    """Raise an escalation of ``kind``; ``rule`` explains which rule fired and why, ``evidence`` the data.
+    With a ``trend``, raise it only if the person's history agrees (the use case checks, with
+    :mod:`bot.core.trends`); ``when`` is the rule's condition, for testing earlier values."""
 
     kind: str
     rule: str
     evidence: dict[str, Any]
+    trend: Trend | None = None
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)

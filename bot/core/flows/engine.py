@@ -7,7 +7,8 @@ How a run goes:
   (their branches and ``next`` still apply, so a flow can route around them).
 - :func:`handle` takes one event for the waiting question: :class:`Choose` (a tapped option),
   :class:`Typed` (typed text) or :class:`Skip` (always allowed). The answer is recorded (:class:`Record`,
-  value None when skipped), result escalation rules are checked at once (:class:`Escalate`), a score whose
+  value None when skipped), result escalation rules are checked at once (:class:`Escalate`; a rule with a
+  ``trend`` emits it with the trend, and the use case raises it only if the person's history agrees), a score whose
   items are now all recorded is computed (:class:`Scored`, then its rules), and the flow moves on: the first
   branch whose condition holds, else ``next``; a step with neither ends the flow (:class:`Completed`).
 - Typed text: if the step's ``check`` parses it (to one of the step's options, when it has options), it
@@ -112,7 +113,7 @@ def handle(
         if rule.when.subject == "result" and rule.when.name == step.result and rule.when.holds(value):
             effects.append(Escalate(kind=rule.kind, rule=rule.explain(), evidence={
                 "flow": flow.id, "step": step.id, "result": step.result, "value": value,
-            }))
+            }, trend=rule.trend, when=rule.when))
     for score in flow.scores:
         if step.result in score.items and all(item in results for item in score.items):
             _emit_score(flow, score, results, effects)
@@ -205,7 +206,7 @@ def _emit_score(flow: Flow, score: Score, results: Mapping[str, Value | None], e
             effects.append(Escalate(kind=rule.kind, rule=rule.explain(), evidence={
                 "flow": flow.id, "score": score.name, "instrument": score.instrument, "total": total,
                 "items": items,
-            }))
+            }, trend=rule.trend, when=rule.when))
 
 
 def current_ask(flow: Flow, state: FlowState) -> Ask | None:

@@ -137,17 +137,47 @@ class Score:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """What a rule also needs from the person's history, which only the use case has (the engine emits the
+    :class:`~bot.core.flows.effects.Escalate` with this, and the use case raises it only if the history
+    agrees; see :mod:`bot.core.trends`).
+
+    ``times_running`` (result rules): the rule's condition also held for the person's previous answered
+    values of the result, this many in a row counting this one. ``rise_from_baseline`` (score rules): the
+    total is at least this much above the person's first total of the instrument.
+    """
+
+    times_running: int | None = None
+    rise_from_baseline: int | None = None
+
+    def describe(self, condition: Condition) -> str:
+        """Plain English: ``result 'mood' is at most 1, 2 answers running``."""
+        tested = any(t is not None for t in (condition.equals, condition.one_of, condition.at_least,
+                                             condition.at_most))
+        what = condition.describe() if tested or self.rise_from_baseline is None else \
+            f"{condition.subject} {condition.name!r}"
+        if self.times_running is not None:
+            return f"{what}, {self.times_running} answers running"
+        if self.rise_from_baseline is not None:
+            joiner = " and" if tested else ""
+            return f"{what}{joiner} is {self.rise_from_baseline} or more above the person's baseline"
+        return what
+
+
+@dataclass(frozen=True)
 class EscalationRule:
     """Raise an escalation of ``kind`` when ``when`` holds (a result as soon as it is recorded, a score as
-    soon as it is complete). ``label`` says where the rule is written, e.g.
-    ``flows/weekly.toml escalations[0]``."""
+    soon as it is complete) and, with a ``trend``, the person's history agrees. ``label`` says where the
+    rule is written, e.g. ``flows/weekly.toml escalations[0]``."""
 
     kind: str
     when: Condition
     label: str
+    trend: Trend | None = None
 
     def explain(self) -> str:
-        return f"{self.label}: {self.kind} when {self.when.describe()}"
+        what = self.trend.describe(self.when) if self.trend is not None else self.when.describe()
+        return f"{self.label}: {self.kind} when {what}"
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.flows.conditions import TESTS, Scale, check_against_scale, condition_fields
-from bot.core.flows.fields import Report, read_name, read_string, table_list, unknown_keys
+from bot.core.flows.fields import Report, is_int, read_name, read_string, table_list, unknown_keys
 from bot.core.flows.instruments import Instrument
-from bot.core.flows.model import ESCALATION_KINDS, Condition, EscalationRule, Score
+from bot.core.flows.model import ESCALATION_KINDS, Condition, EscalationRule, Score, Trend
 
 SCORE_KEYS = ("name", "instrument", "items")
-ESCALATION_KEYS = ("kind", "result", "score", *TESTS)
+ESCALATION_KEYS = ("kind", "result", "score", *TESTS, "times_running", "rise_from_baseline")
+MAX_RUNNING = 10
+"""``times_running`` is at least 2 (1 is the plain rule) and at most this."""
 
 
 def build_scores(
@@ -50,6 +52,7 @@ def build_escalations(
                                         f"(expected one of: {', '.join(sorted(ESCALATION_KINDS))})")
             kind = None
         condition = condition_fields(report, where, table, ("result", "score"))
+        trend = _trend(report, where, table, condition)
         if condition is None:
             continue
         if condition.subject == "score":
@@ -64,11 +67,39 @@ def build_escalations(
                            f"score {condition.name!r} has no total ({instrument} is never summed)")
                 continue
             check_against_scale(report, where, condition, None, total, f"score {condition.name!r}")
+            if trend is not None and trend.rise_from_baseline is not None and \
+                    trend.rise_from_baseline > total[1] - total[0]:
+                report.add(f"{where}.rise_from_baseline",
+                           f"a rise of {trend.rise_from_baseline} is more than the scale of score "
+                           f"{condition.name!r} allows ({total[0]} to {total[1]})")
+                continue
         else:
             conditions.append((where, condition))
         if kind is not None:
-            escalations.append(EscalationRule(kind=kind, when=condition, label=f"{report.label} {where}"))
+            escalations.append(EscalationRule(kind=kind, when=condition, label=f"{report.label} {where}",
+                                              trend=trend))
     return escalations
+
+
+def _trend(report: Report, where: str, table: Mapping[str, Any], condition: Condition | None) -> Trend | None:
+    """The optional history keys: ``times_running`` on a result rule, ``rise_from_baseline`` on a score rule."""
+    found: dict[str, int] = {}
+    for key, subject, low in (("times_running", "result", 2), ("rise_from_baseline", "score", 1)):
+        if key not in table:
+            continue
+        value = table[key]
+        high = MAX_RUNNING if key == "times_running" else None
+        if not is_int(value) or value < low or (high is not None and value > high):
+            limits = f"from {low} to {high}" if high is not None else f"{low} or more"
+            report.add(f"{where}.{key}", f"expected a whole number {limits}, got {value!r}")
+        elif condition is not None and condition.subject != subject:
+            report.add(f"{where}.{key}", f"only a rule on a {subject} can use {key}")
+        else:
+            found[key] = value
+    if len(found) > 1:
+        report.add(where, "use one of times_running and rise_from_baseline")
+        return None
+    return Trend(**found) if found else None
 
 
 def _score(

@@ -59,6 +59,7 @@ class Scene:
         self.context = context
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._ignored: set[int] | None = None
+        self._bounds: tuple[list[int], list[int]] | None = None
 
     def spans(self, name: str) -> list[tuple[int, int]]:
         """Matches of one of the context's phrase lists, by attribute name."""
@@ -94,14 +95,26 @@ class Scene:
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
         """The clause around tokens ``start``–``end``: up to a sentence or clause mark or a break word."""
+        if self._bounds is None:
+            self._bounds = self._clause_bounds()
+        lefts, rights = self._bounds
+        return lefts[start], rights[end]
+
+    def _clause_bounds(self) -> tuple[list[int], list[int]]:
+        """For every token position, where its clause starts (looking left) and ends (looking right).
+
+        Worked out once per message, so a long message with many matches stays linear."""
         tokens, marks, breaks = self.message.tokens, self.message.clause_starts, self.context.clause_breaks
-        left = start
-        while left > 0 and left not in marks and tokens[left - 1] != SENTENCE and tokens[left - 1] not in breaks:
-            left -= 1
-        right = end
-        while right < len(tokens) and right not in marks and tokens[right] != SENTENCE and tokens[right] not in breaks:
-            right += 1
-        return left, right
+        count = len(tokens)
+        lefts = [0] * (count + 1)
+        for i in range(1, count + 1):
+            edge = i in marks or tokens[i - 1] == SENTENCE or tokens[i - 1] in breaks
+            lefts[i] = i if edge else lefts[i - 1]
+        rights = [count] * (count + 1)
+        for i in range(count - 1, -1, -1):
+            edge = i in marks or tokens[i] == SENTENCE or tokens[i] in breaks
+            rights[i] = i if edge else rights[i + 1]
+        return lefts, rights
 
     def past_resolved(self, start: int, end: int, level: Level) -> str | None:
         """The past-time phrase that lowers a match of ``level`` at ``start``–``end``, if the context does."""

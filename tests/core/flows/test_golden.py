@@ -2,7 +2,8 @@
 
 Each case: ``{"description": …, "context": {…}, "inputs": [{"choose": value} | {"text": "…"} |
 {"skip": true}, …], "outputs": [[…after start…], […after input 1…], …]}``. Outputs are the rendered effects:
-questions with their button labels, messages, recorded results, scores, escalations, completion.
+questions with their button labels, messages, recorded results, scores, escalations (with
+``only_if_history`` for a rule the use case raises only when the person's history agrees), completion.
 
 Run with ``pytest --update-golden`` (or ``UPDATE_GOLDEN=1``) to rewrite the outputs from the current
 flows and messages (then read the diff).
@@ -51,7 +52,10 @@ def render_effect(messages: Messages, effect: engine.Effect, context: Mapping[st
         return {"score": effect.name, "instrument": effect.instrument, "total": effect.total,
                 "items": effect.items}
     if isinstance(effect, engine.Escalate):
-        return {"escalate": effect.kind, "rule": effect.rule, "evidence": effect.evidence}
+        out = {"escalate": effect.kind, "rule": effect.rule, "evidence": effect.evidence}
+        if effect.trend is not None:  # raised only if the person's history agrees (checked by the use case)
+            out["only_if_history"] = {k: v for k, v in vars(effect.trend).items() if v is not None}
+        return out
     if isinstance(effect, engine.Completed):
         return {"completed": effect.results}
     if isinstance(effect, engine.Ignored):
