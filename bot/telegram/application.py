@@ -61,6 +61,7 @@ def build_application(
 def add_handlers(app: BotApplication) -> None:
     """Register every handler: groups and channels are stopped first, then one handler per concern."""
     app.add_handler(TypeHandler(Update, fallback.ignore_non_private), group=-1)
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, fallback.edited))
     app.add_handler(CommandHandler("start", start.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", help.show_help, filters=PRIVATE))
     app.add_handler(CommandHandler("invite", workers.invite, filters=PRIVATE))

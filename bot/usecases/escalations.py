@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Escalation, Person
+from bot.store.models import OPEN_ESCALATION, Escalation, Person
 
 ATTEMPTS = 5
 """How many times raising looks for the open row, then tries to insert one, before giving up (each round
@@ -61,7 +61,7 @@ async def _insert_open(session: AsyncSession, person: Person, kind: str, entry: 
                  .values(person_id=person.id, worker_id=person.worker_id, kind=kind, status="open",
                          opened_at=now, evidence={"items": [entry]})
                  .on_conflict_do_nothing(index_elements=["person_id", "kind"],
-                                         index_where=Escalation.status == "open")
+                                         index_where=text(OPEN_ESCALATION))
                  .returning(Escalation.id))
     created = (await session.execute(statement)).scalar_one_or_none()
     return None if created is None else await session.get(Escalation, created)

@@ -47,5 +47,20 @@ async def caption(work: Work, user_id: int, chat_id: int, caption: str | None,
         await everyone_else.reply_to_media(work, user_id, chat_id)
 
 
+async def edited(work: Work, user_id: int, chat_id: int, text: str | None, username: str | None = None) -> None:
+    """An edited message: screened like a new one (risk typed into an edit is still caught), but never taken
+    as a new answer or command; otherwise the sender is told, once per edit, to send it again instead."""
+    person = await person_for_user(work.session, user_id)
+    is_worker = person is None and await worker_for_user(work.session, user_id) is not None
+    if text and not is_worker:
+        screening = safety.screen(work, text)
+        if person is not None and screening.flagged:
+            await safety.respond_person(work, person, chat_id, text, screening, "edited")
+            return
+        if person is None and await safety.respond_stranger(work, user_id, username, chat_id, text, screening):
+            return
+    work.send(chat_id, work.text(person.locale if person is not None else "en", "common.edited"))
+
+
 async def _worker_text(work: Work, user_id: int, chat_id: int, text: str) -> None:
     await everyone_else.reply_to_text(work, user_id, chat_id)

@@ -238,3 +238,34 @@ async def test_the_crisis_numbers_come_in_the_persons_language(harness: Harness)
     assert "ffoniwch <b>116 123</b>" in h.messages(PERSON)[-2]["text"] or "ffoniwch 116 123" in signposting
     assert "Sam Worker" in told and "ar unwaith" in told
     assert "Urgent" in _alert(h, WORKER)["text"]
+
+
+def _edit(user_id: int, message_id: int, text: str) -> dict[str, Any]:
+    return {"edited_message": {"message_id": message_id, "date": 1772442000, "edit_date": 1772442060,
+                               "chat": {"id": user_id, "type": "private"},
+                               "from": {"id": user_id, "is_bot": False, "first_name": "Alex"}, "text": text}}
+
+
+async def test_risk_typed_into_an_edit_is_caught_but_an_edit_is_never_a_new_answer(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.advance(days=7)
+    sent = await h.say(PERSON, "ok")
+    question = h.open_question(PERSON)
+    await h.send_update(_edit(PERSON, sent["message"]["message_id"], "i want to kill myself"))
+    assert SIGNPOSTING in h.texts(PERSON)[-2]
+    assert "Urgent" in _alert(h, WORKER)["text"]
+    await h.send_update(_edit(PERSON, sent["message"]["message_id"], "Good"))
+    assert "send it again" in h.texts(PERSON)[-1]
+    assert h.open_question(PERSON)["message_id"] == question["message_id"]
+    assert not [a for a in await _rows(h, Answer) if a.result == "mood"]
+
+
+async def test_an_edited_command_does_not_run_again(harness: Harness) -> None:
+    h = harness
+    await h.linked_worker(WORKER)
+    sent = await h.say(WORKER, "/invite Alex")
+    invites = len([t for t in h.texts(WORKER) if "start=" in t])
+    await h.send_update(_edit(WORKER, sent["message"]["message_id"], "/invite Alexa"))
+    assert len([t for t in h.texts(WORKER) if "start=" in t]) == invites
+    assert "send it again" in h.texts(WORKER)[-1]

@@ -32,6 +32,7 @@ from bot.core.flows.model import (
     Option,
     Score,
     Step,
+    Trend,
     Value,
 )
 from bot.core.flows.validate import FlowError, build_answer_sets, build_flow
@@ -39,6 +40,6 @@ from bot.core.flows.validate import FlowError, build_answer_sets, build_flow
 __all__ = [
     "CHECKS", "ESCALATION_KINDS", "INSTRUMENTS", "Ask", "Branch", "Choose", "Completed", "Condition",
     "Effect", "Escalate", "EscalationRule", "Event", "Flow", "FlowError", "FlowState", "Ignored",
-    "Instrument", "Nudge", "Option", "Record", "Say", "Score", "Scored", "Skip", "Step", "Typed", "Value",
+    "Instrument", "Nudge", "Option", "Record", "Say", "Score", "Scored", "Skip", "Step", "Trend", "Typed", "Value",
     "build_answer_sets", "build_flow", "handle", "parse_number", "start",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.core.screening.context import Context, Scene
 from bot.core.screening.model import PAST_RESOLVED, Hit, Level, Screening, lowered, severity
 from bot.core.screening.patterns import Matcher, Message
-from bot.core.screening.text import Normaliser
+from bot.core.screening.text import EMOJI_PREFIX, SENTENCE, Normaliser
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,9 @@ class Screener:
 
     def hits(self, text: str) -> list[Hit]:
         """Every match of every rule in ``text``, with what the context made of it, in text order."""
-        message = Message(self.normaliser.split(text))
+        return self._hits(Message(self.normaliser.split(text)))
+
+    def _hits(self, message: Message) -> list[Hit]:
         scene = Scene(message, self.context)
         ordered: list[tuple[int, int, Hit]] = []
         for index, starts in sorted(self._candidates(message).items()):
@@ -92,9 +94,15 @@ class Screener:
         return [hit for _, _, hit in sorted(ordered, key=lambda item: (item[0], item[1]))]
 
     def screen(self, text: str) -> Screening:
-        """Screen one message: its level, the rules that fired, and the evidence."""
-        hits = tuple(self.hits(text))
+        """Screen one message: its level, the rules that fired, and the evidence.
+
+        Emoji never raise a level on their own: a message with no words (only emoji, symbols, punctuation)
+        is ``none`` whatever its emoji, though the rules' matches are still listed as evidence."""
+        message = Message(self.normaliser.split(text))
+        hits = tuple(self._hits(message))
         counted = [hit for hit in hits if hit.level != "none"]
+        if not any(token != SENTENCE and not token.startswith(EMOJI_PREFIX) for token in message.tokens):
+            counted = []
         if not counted:
             return Screening("none", (), hits)
         level: Level = max((hit.level for hit in counted), key=severity)

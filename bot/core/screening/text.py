@@ -3,6 +3,8 @@
 Each step is the same for a message and for a rule's patterns, so a rule written "I can't breathe" matches
 "i CANT breath" as well as "I can’t breathe":
 
+0. HTML character references are decoded ("can&#39;t" → "can't"); tags are not words anyway ("<b>" reads
+   as the letter b between spaces).
 1. Unicode is composed (NFC) and lower-cased; Latin letters lose their accents ("chcę umrzeć" → "chce
    umrzec", "ŵ" → "w", "ł" → "l"); other scripts are kept as they are, less optional marks (Urdu vowel
    marks, the Gurmukhi nukta).
@@ -18,6 +20,7 @@ Each step is the same for a message and for a rule's patterns, so a rule written
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -99,7 +102,9 @@ class Normaliser:
                           {k: " ".join(v) for k, v in self.words.items()}, vocabulary, typos)
 
     def characters(self, text: str) -> str:
-        """Steps 1–3: a string of space-separated raw words and marks."""
+        """Steps 0–3: a string of space-separated raw words and marks."""
+        if "&" in text:
+            text = html.unescape(text)
         text = STAR.sub("i", unicodedata.normalize("NFC", text))
         out = []
         for ch in text:

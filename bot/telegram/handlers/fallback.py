@@ -45,3 +45,11 @@ async def unknown_button(update: Update, context: BotContext) -> None:
         return
     tap = await context.run(everyone_else.unknown_button)
     await taps.answer(query, tap)
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """An edited message: screened like a new one, never taken as a new answer or command."""
+    user, chat, message = update.effective_user, update.effective_chat, update.edited_message
+    if user is None or chat is None or message is None:
+        return
+    await context.run(incoming.edited, user.id, chat.id, message.text or message.caption, user.username)
