@@ -31,6 +31,8 @@ from bot.sandbox.limits import Limits
 from bot.store.models import CheckIn, OutboxMessage, Person, Worker
 from bot.testing import LINK, Harness
 
+from bench.urgent import urgent_under_load
+
 BASE_USER = 100_000
 LIMITED_PEOPLE = 150  # dispatch_limited: 150 messages at 30/s is about 5 s
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendAnimation", "sendVideo", "sendAudio",
@@ -278,6 +280,7 @@ async def main() -> None:
             partial(dispatch, args.people, url, limited=False),
             partial(replies, args.people, url),
             partial(enrolment, min(args.people, 30), url),
+            partial(urgent_under_load, args.people, url, _population, Waits),
         )
         for run in runs:
             result = await run()

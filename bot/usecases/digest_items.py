@@ -69,6 +69,11 @@ def _typed(text: str) -> str:
     return text if len(text) <= TYPED_LIMIT else text[:TYPED_LIMIT].rstrip() + "…"
 
 
+def _times(count: int) -> int | str:
+    """How many times an item was raised, shown only when more than once."""
+    return count if count > 1 else ""
+
+
 def _key(work: Work, group: str, kind: str) -> str:
     key = f"digest.{group}.{kind}"
     return key if work.services.messages.has(key) else f"digest.{group}.other"
@@ -128,8 +133,9 @@ async def _scores(work: Work, person_id: int) -> list[str]:
     for instrument, latest in last.items():
         baseline = first[instrument]
         change = None if baseline.id == latest.id else rules.trend(baseline.total, latest.total)
+        trend = "first" if change is None else "up" if change > 0 else "down" if change < 0 else "same"
         lines.append(work.text(EN, "digest.score", name=latest.name, total=latest.total, baseline=baseline.total,
-                               change=change))
+                               change=abs(change or 0), trend=trend))
     return lines
 
 
@@ -151,7 +157,7 @@ async def render(work: Work, item: Item, new: bool) -> str:
         EN, "digest.item", kind=Markup(kind_label(work, row.kind)),
         new=Markup(work.text(EN, "digest.new")) if new else "", name=person.display_name, id=person.id,
         covering=Markup(covering), since=Markup(_when(work, row.opened_at)),
-        raised=len((row.evidence or {}).get("items", [])),
+        raised=_times(len((row.evidence or {}).get("items", []))),
         evidence=[Markup(line) for line in await _evidence(work, item)],
         scores=[Markup(line) for line in await _scores(work, person.id)],
         last_reply=Markup(await _last_reply(work, person.id)),

@@ -45,9 +45,11 @@ async def raise_escalation(
         existing = await open_escalation(session, person.id, kind, lock=True)
         if existing is not None:
             existing.evidence = {**existing.evidence, "items": [*existing.evidence.get("items", []), entry]}
+            existing.updated_at = now
             return existing
         created = await _insert_open(session, person, kind, entry, now)
         if created is not None:
+            created.updated_at = now
             return created
     raise RuntimeError(f"escalation {kind!r} for person {person.id}: the open row kept changing")
 

@@ -48,7 +48,6 @@ async def _risk(work: Work, person: Person, chat_id: int, text: str, screening: 
     locale = person.locale
     work.send(chat_id, work.text(locale, "safety.signposting"), priority=URGENT)
     escalation = await raise_escalation(work.session, person, "risk", _evidence(text, screening, where), work.now)
-    escalation.updated_at = work.now
     routed = await alerts.alert_person(work, escalation, person, text, list(screening.reasons))
     others = [to for to, _ in routed.recipients if routed.later is None or to.id != routed.later.id]
     if routed.later is not None:
@@ -65,9 +64,7 @@ async def _risk(work: Work, person: Person, chat_id: int, text: str, screening: 
 
 async def _distress(work: Work, person: Person, chat_id: int, text: str, screening: Screening,
                     where: str) -> None:
-    escalation = await raise_escalation(work.session, person, "distress", _evidence(text, screening, where),
-                                        work.now)
-    escalation.updated_at = work.now
+    await raise_escalation(work.session, person, "distress", _evidence(text, screening, where), work.now)
     reader = await routing.covering(work.session, work.services.settings, person.worker, work.now)
     if reader is None:
         work.send(chat_id, work.text(person.locale, "safety.distress_stranger"))

@@ -41,7 +41,7 @@ async def show_person(work: Work, user_id: int, chat_id: int, words: Sequence[st
 
 
 def _heading(work: Work, person: Person) -> str:
-    joined = person.joined_at or None
+    joined = person.joined_at
     return work.text(EN, "worker_tools.person_heading", id=person.id, name=person.display_name,
                      status=status_label(work.services, person.status), worker=person.worker.name,
                      joined=None if joined is None else short_when(work.services, joined),

@@ -169,7 +169,8 @@ async def test_typed_html_and_markdown_are_shown_as_typed_in_telegram_and_email(
     assert email["To"] == SAM_EMAIL and email["Subject"].startswith("Riverside Link Service: 1 open follow-up")
     text, html = mail.text(email), mail.html(email)
     assert f"They wrote: “{TYPED}”" in text and "<b>" not in text.replace(TYPED, "")
-    assert "I need &lt;b&gt;help&lt;/b&gt; *now* &lt;a href=&#34;http://evil.example&#34;&gt;click&lt;/a&gt; &amp;" in html
+    assert ("I need &lt;b&gt;help&lt;/b&gt; *now* &lt;a href=&#34;http://evil.example&#34;&gt;click&lt;/a&gt; &amp;"
+            in html)
     assert "<b>help" not in html and 'href="http://evil' not in html
     assert "/ack" in text, "says where actions are taken"
 
@@ -177,10 +178,11 @@ async def test_typed_html_and_markdown_are_shown_as_typed_in_telegram_and_email(
 async def test_an_item_from_a_real_checkin_shows_the_answers_scores_against_baseline_and_last_reply(
         h: Harness) -> None:
     await h.join(ALEX, await h.invite(SAM, "Alex Smith"))
-    h.clock.set(at(0, 10))
-    await h.tick()  # the weekly check-in goes out at 10:00
-    await h.tap(ALEX, "Very low")
-    await h.tap(ALEX, "Yes")
+    for week, contact in ((0, "No"), (7, "Yes")):  # two very low weeks running: low_score; "Yes": asked_contact
+        h.clock.set(at(week, 10))
+        await h.tick()  # the weekly check-in goes out at 10:00
+        await h.tap(ALEX, "Very low")
+        await h.tap(ALEX, contact)
     assert h.services is not None
     async with h.services.db.session() as session:
         person = (await session.execute(select(Person).where(Person.telegram_user_id == ALEX))).scalar_one()
@@ -191,12 +193,12 @@ async def test_an_item_from_a_real_checkin_shows_the_answers_scores_against_base
                               total=total, items={}, occasion="baseline", recorded_at=when))
     assert {"low_score", "asked_contact"} <= kinds
     shown = len(h.messages(SAM))
-    assert await _tick_at(h, at(1, 9)) == 1
+    assert await _tick_at(h, at(8, 9)) == 1
     _, contact, low = (m["text"] for m in _new(h, SAM, shown))
     assert "Asked you to get in touch" in contact and "Low score" in low
     assert "Answers: mood “1”" in low
     assert "ucla3 8 (baseline 6, up 2)" in low
-    assert "Last reply Monday 2 March: “contact: yes”" in low
+    assert "Last reply Monday 9 March: “contact: yes”" in low
 
 
 async def _a_checkin(session: Any, person_id: int) -> int:

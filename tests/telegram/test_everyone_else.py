@@ -15,7 +15,7 @@ async def _rows(h: Harness) -> int:
     assert h.services is not None
     async with h.services.db.session() as session:
         people = await session.scalar(select(func.count()).select_from(Person))
-        audit = await session.scalar(select(func.count()).select_from(AuditEvent))
+        audit = await session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.outcome == "ok"))
     return int(people or 0) + int(audit or 0)
 
 
@@ -28,6 +28,10 @@ async def test_stranger_learns_how_to_join_and_nothing_is_stored(harness: Harnes
     await h.say(STRANGER, "/invite Someone")
     assert "for link workers" in h.texts(STRANGER)[-1]
     assert await _rows(h) == 0
+    assert h.services is not None
+    async with h.services.db.session() as session:  # only the refused attempt is on the audit trail
+        refused = (await session.execute(select(AuditEvent.actor, AuditEvent.action))).all()
+    assert [tuple(row) for row in refused] == [(f"telegram:{STRANGER}", "invite")]
 
 
 async def test_group_messages_and_channel_posts_are_never_processed(harness: Harness) -> None:

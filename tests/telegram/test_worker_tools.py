@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.store.models import AuditEvent, Escalation, Person, Score, Worker
 from bot.testing import Harness
+from bot.usecases.escalations import raise_escalation
 
 WORKER_A, WORKER_B, SUPERVISOR = 501, 502, 503
 ALEX, BEA, CAL = 701, 702, 703
@@ -48,7 +50,7 @@ async def _person(h: Harness, name: str) -> Person:
         return (await session.execute(select(Person).where(Person.display_name == name))).scalar_one()
 
 
-async def _rows(h: Harness, model: type) -> list:  # type: ignore[type-arg]
+async def _rows(h: Harness, model: Any) -> list[Any]:
     assert h.services is not None
     async with h.services.db.session() as session:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
@@ -57,7 +59,6 @@ async def _rows(h: Harness, model: type) -> list:  # type: ignore[type-arg]
 async def _raise(h: Harness, name: str, kind: str) -> Escalation:
     """An open item, as the check-ins and the screener raise them."""
     assert h.services is not None
-    from bot.usecases.escalations import raise_escalation
     async with h.services.db.session() as session:
         person = (await session.execute(select(Person).where(Person.display_name == name))).scalar_one()
         return await raise_escalation(session, person, kind, {"rule": "test"}, h.clock.now())
@@ -109,7 +110,8 @@ async def test_person_shows_the_history_and_a_chart_of_the_scores(h: Harness) ->
     assert "Scores over time" in text and "UCLA-3 6/9" in text
     photo = new[-1]
     assert photo.get("photo") and photo["caption"] == "Scores over time for Alex Smith"
-    assert ("worker:1", "person_viewed", alex.id) in [(e.actor, e.action, e.person_id) for e in await _rows(h, AuditEvent)]
+    audits = [(e.actor, e.action, e.person_id) for e in await _rows(h, AuditEvent)]
+    assert ("worker:1", "person_viewed", alex.id) in audits
 
 
 async def test_person_without_scores_gets_no_chart(h: Harness) -> None:

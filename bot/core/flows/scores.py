@@ -96,10 +96,7 @@ def _trend(report: Report, where: str, table: Mapping[str, Any], condition: Cond
             report.add(f"{where}.{key}", f"only a rule on a {subject} can use {key}")
         else:
             found[key] = value
-    if len(found) > 1:
-        report.add(where, "use one of times_running and rise_from_baseline")
-        return None
-    return Trend(**found) if found else None
+    return Trend(**found) if found else None  # a rule is on a result or a score, so at most one is found
 
 
 def _score(

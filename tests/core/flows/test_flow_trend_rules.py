@@ -96,8 +96,9 @@ def test_a_rise_larger_than_the_scale_is_refused() -> None:
 
 
 def test_both_trends_on_one_rule_are_refused() -> None:
-    found = problems({**RUNNING, "rise_from_baseline": 2})
-    assert "flows/f.toml: escalations[0]: use one of times_running and rise_from_baseline" in found
+    assert problems({**RUNNING, "rise_from_baseline": 2}) == [
+        "flows/f.toml: escalations[0].rise_from_baseline: only a rule on a score can use rise_from_baseline",
+    ]
 
 
 def test_the_engine_carries_the_trend_and_the_condition_to_the_use_case() -> None:

@@ -88,7 +88,7 @@ def test_the_tuning_part_is_big_and_varied() -> None:
     tuning = read(TUNING)
     assert len(tuning) >= 300
     assert {r["label"] for r in tuning} == set(LEVELS)
-    assert TAGS <= {tag for r in tuning for tag in r["tags"]}  # type: ignore[attr-defined]
+    assert {tag for r in tuning for tag in r["tags"]} >= TAGS  # type: ignore[attr-defined]
 
 
 def test_the_corpus_is_big_varied_and_split() -> None:
@@ -97,7 +97,7 @@ def test_the_corpus_is_big_varied_and_split() -> None:
     held_out = held_out_rows()
     assert len(tuning) + len(held_out) >= 300
     assert {r["label"] for r in held_out} == set(LEVELS)
-    assert TAGS <= {tag for r in held_out for tag in r["tags"]}  # type: ignore[attr-defined]
+    assert {tag for r in held_out for tag in r["tags"]} >= TAGS  # type: ignore[attr-defined]
 
 
 TARGETS = {"risk_recall": 0.97, "flagged_recall": 0.90, "ordinary_flagged": 0.05}

@@ -87,3 +87,28 @@ def test_reasons_are_most_severe_first_and_hits_explain(screener: Screener) -> N
 
 def test_screening_is_pure_and_repeatable(screener: Screener) -> None:
     assert screener.screen("I want to die") == screener.screen("I want to die")
+
+
+@pytest.mark.parametrize("text", [("😭💔🔪🩸" * 1024)[:4096], ("i want to 🔪 " * 400)[:4096], "me " * 1365,
+                                  ("not, " * 1000)[:4096]])
+def test_a_4096_character_message_of_many_matches_is_still_fast(screener: Screener, text: str) -> None:
+    screener.screen(text)
+    started = time.perf_counter()
+    for _ in range(5):
+        screener.screen(text)
+    per_message = (time.perf_counter() - started) / 5
+    assert per_message < 0.1, f"{per_message * 1000:.1f} ms"
+
+
+@pytest.mark.parametrize("text", ["🔪🩸", "🔪🩸💊⚰️", "😭😭😭 💔", "🔪 🩸 ⚰️ !!!", "💊💊💊"])
+def test_a_message_of_only_emoji_is_none(screener: Screener, text: str) -> None:
+    assert screener.screen(text).level == "none"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("<b>fine thanks</b>", "none"), ("<script>alert('kill')</script> all good", "none"),
+    ("<i>I want to die</i>", "risk"), ("I can&#39;t breathe", "risk"), ("&lt;b&gt;so lonely&lt;/b&gt;", "distress"),
+    ('<a href="https://example.org/die">link</a>', "none"),
+])
+def test_html_in_a_message_does_no_harm(screener: Screener, text: str, level: str) -> None:
+    assert screener.screen(text).level == level
