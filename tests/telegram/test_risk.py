@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.store.models import Answer, AuditEvent, Escalation, SafeguardingEntry
+from bot.store.models import Answer, AuditEvent, Escalation, SafeguardingEntry, Worker
 from bot.testing import Harness
+from bot.testing_mail import MailServer
 
 WORKER, PERSON, SUPERVISOR, OTHER_WORKER, STRANGER = 501, 701, 502, 503, 9999
 SIGNPOSTING = "116 123"
@@ -269,3 +270,20 @@ async def test_an_edited_command_does_not_run_again(harness: Harness) -> None:
     await h.send_update(_edit(WORKER, sent["message"]["message_id"], "/invite Alexa"))
     assert len([t for t in h.texts(WORKER) if "start=" in t]) == invites
     assert "send it again" in h.texts(WORKER)[-1]
+
+
+async def test_the_urgent_alert_also_goes_by_email_to_the_worker_and_the_duty_address() -> None:
+    async with MailServer() as mail, Harness(email=mail.settings(),
+                                             escalation={"duty_email": "duty@example.org"}) as h:
+        await _enrolled(h)
+        assert h.services is not None
+        async with h.services.db.session() as session:
+            await session.execute(update(Worker).values(email="sam@example.org"))
+        h.clock.set(h.clock.now() + timedelta(days=5, hours=3))  # Saturday: out of hours
+        await h.say(PERSON, "I want to kill myself <tonight>")
+        await h.tick()  # the mailer runs with the jobs
+        to = sorted(rcpt for _, rcpts in mail.envelopes for rcpt in rcpts)
+        assert to == ["duty@example.org", "sam@example.org"]
+        body = mail.text(mail.messages[0])
+        assert "I want to kill myself <tonight>" in body and "Urgent" in mail.messages[0]["Subject"]
+        assert "Alex" not in mail.messages[0]["Subject"]  # no name in a subject line
