@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,11 @@ def backoff(attempts: int, first: float, most: float, rand: random.Random) -> ti
     """How long before retrying a send that certainly failed: first, 2×, 4× … up to ``most``, ±25% jitter."""
     base = min(most, first * 2 ** max(0, attempts - 1))
     return timedelta(seconds=base * rand.uniform(0.75, 1.25))
+
+
+AHEAD_SECONDS = 0.25
+"""When pacing, rows are claimed only while less than this much of the overall rate is already reserved by
+sends waiting their turn: an urgent row queued now waits behind at most that, not behind a whole claim."""
 
 
 class Drain:
@@ -104,7 +110,11 @@ class Drain:
             paused = self.pacer.paused_until - self.pacer.clock()
             if paused > 0:  # after a 429 nothing is claimed, so no claim outlives its lease while waiting
                 await asyncio.sleep(paused)
-            self._spawn(await self.claim(self.settings.concurrency - len(self.inflight)))
+            limit = self.settings.concurrency - len(self.inflight)
+            if self.pacer.enabled:  # claim no further ahead than AHEAD_SECONDS of the overall rate
+                room = AHEAD_SECONDS - self.pacer.backlog()
+                limit = min(limit, max(0, math.ceil(room * self.pacer.overall.rate.per_second)))
+            self._spawn(await self.claim(limit))
 
     def _spawn(self, rows: list[OutboxMessage]) -> None:
         for row in rows:

@@ -36,6 +36,11 @@ class Bucket:
         self.tat = max(self.tat, now) + interval
         return start - now
 
+    def backlog(self, now: float) -> float:
+        """How long a send reserved at ``now`` would wait (0 while a burst is available)."""
+        interval = 1.0 / (self.rate.per_second * MARGIN)
+        return max(0.0, self.tat - interval * max(self.rate.burst - 1.0, 0.0) - now)
+
 
 class Pacer:
     """Overall and per-chat buckets, plus a pause for the whole drain after a 429."""
@@ -52,6 +57,10 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing goes for ``seconds``."""
         self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    def backlog(self) -> float:
+        """Seconds of the overall rate already reserved ahead of now (0 when not pacing)."""
+        return self.overall.backlog(self.clock()) if self.enabled else 0.0
 
     def delay(self, chat_id: int) -> float:
         """Reserve a send to ``chat_id``; returns how many seconds to wait first."""

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from bot.usecases import acknowledge, answers, everyone_else, safety
+from bot.usecases import answers, everyone_else, relay, safety, worker_text
 from bot.usecases.enrolment import person_for_user, worker_for_user
 from bot.usecases.work import Work
 
@@ -17,10 +17,7 @@ async def text(work: Work, user_id: int, chat_id: int, text: str, username: str 
     """A typed message from ``user_id`` in their private chat ``chat_id``."""
     person = await person_for_user(work.session, user_id)
     if person is None and (worker := await worker_for_user(work.session, user_id)) is not None:
-        if worker.awaiting and worker.awaiting.startswith(acknowledge.NOTE):
-            await acknowledge.record_note(work, worker, int(worker.awaiting.removeprefix(acknowledge.NOTE)), text)
-            return
-        await _worker_text(work, user_id, chat_id, text)
+        await worker_text.typed(work, worker, chat_id, text)
         return
     screening = safety.screen(work, text)
     if person is None:
@@ -28,6 +25,8 @@ async def text(work: Work, user_id: int, chat_id: int, text: str, username: str 
             await everyone_else.reply_to_text(work, user_id, chat_id)
         return
     await safety.respond_person(work, person, chat_id, text, screening)
+    if await relay.from_person(work, person, chat_id, text):
+        return  # in a conversation with their worker: it goes to the worker, not to the check-in
     await answers.typed(work, user_id, chat_id, text, answered=screening.flagged)
 
 
@@ -60,7 +59,3 @@ async def edited(work: Work, user_id: int, chat_id: int, text: str | None, usern
         if person is None and await safety.respond_stranger(work, user_id, username, chat_id, text, screening):
             return
     work.send(chat_id, work.text(person.locale if person is not None else "en", "common.edited"))
-
-
-async def _worker_text(work: Work, user_id: int, chat_id: int, text: str) -> None:
-    await everyone_else.reply_to_text(work, user_id, chat_id)

@@ -121,7 +121,6 @@ async def test_a_ucla3_rise_of_two_from_baseline_at_a_follow_up_raises_low_score
             break
         await _answer(h)
     assert context["milestone"] == "3m", context
-    print("DEBUG", h.clock.now(), h.texts(PERSON)[-4:], h.open_question(PERSON))
     await _answer(h, "Some of the time", "Some of the time", "Hardly ever")  # 5: a rise of 2
     [escalation] = await _low_scores(h)
     [item] = escalation.evidence["items"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,12 +10,9 @@ from sqlalchemy import select
 
 from bot.store.models import AuditEvent, Person, Relay, Worker
 from bot.testing import Harness
-from bot.usecases import incoming
 
 WORKER_A, WORKER_B, SUPERVISOR = 501, 502, 503
 ALEX, CAL = 701, 703
-routed = pytest.mark.skipif("relay" not in inspect.getsource(incoming),
-                            reason="texts reach the relay once bot.usecases.incoming routes them (the lead's)")
 
 
 @pytest.fixture
@@ -71,7 +67,6 @@ async def test_opening_a_conversation_tells_the_worker_how_it_works(h: Harness) 
     assert _toast(h) == "Sam Jones is already in a conversation with Alex Smith."
 
 
-@routed
 async def test_messages_go_both_ways_escaped_and_end_stops_forwarding(h: Harness) -> None:
     alex = await _alex(h)
     await _open(h, WORKER_A, alex.id)

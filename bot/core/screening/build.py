@@ -58,15 +58,18 @@ def build_screener(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Screen
         cues=words("negation.cues"), transparent=words("negation.transparent"), ignore=phrases("negation.ignore"),
         max_gap=found.numbers["negation.max_gap"], past=phrases("context.past"),
         recent_past=phrases("context.recent_past"), ongoing=phrases("context.ongoing"),
-        resolved=phrases("context.resolved"), relapse=phrases("context.relapse"),
+        resolved=phrases("context.resolved"), resolved_well=phrases("context.resolved_well"),
+        relapse=phrases("context.relapse"),
         clause_breaks=words("context.clause_breaks"))
     rules = []
     for raw in found.rules:
         found_patterns = compiled([(p, f"{raw.where}.patterns[{i}]") for i, p in enumerate(raw.patterns)])
         unless = compiled([(p, f"{raw.where}.unless[{i}]") for i, p in enumerate(raw.unless)])
+        needs = compiled([(p, f"{raw.where}.needs[{i}]") for i, p in enumerate(raw.needs)])
         rules.append(Rule(raw.id, cast(Level, raw.level), raw.about, raw.lang, Matcher(found_patterns),
                           Matcher(unless),
-                          tuple(raw.examples), tuple(raw.not_examples), raw.where))
+                          tuple(raw.examples), tuple(raw.not_examples), raw.where,
+                          Matcher(needs) if needs else None))
     if not rules and not problems:
         problems.append("no rules found: a screener needs at least one [[rules]] entry")
     vocabulary = frozenset(compiler.vocabulary)

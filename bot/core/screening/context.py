@@ -9,9 +9,11 @@ match are looked at.
 
 **Past and resolved.** A match is lowered one level (risk → distress, distress → none) when its clause
 holds a ``past`` phrase ("last year", "used to", "when I was younger") — or, for distress only, a
-``recent_past`` one ("was", "felt") — the message says it is resolved somewhere (``resolved``: "much better
-now"), the clause holds nothing ``ongoing`` ("again", "still", "now") and the message nothing of
-``relapse`` ("coming back"). A recent attempt ("I tried to kill myself last week") is not lowered.
+``recent_past`` one ("was", "felt") — the message says it is resolved somewhere (``resolved``: "I had
+counselling", "the group helped"), the clause holds nothing ``ongoing`` ("again", "still", "now") and the
+message nothing of ``relapse`` ("coming back"). When the message says the present is clearly good
+(``resolved_well``: "much better now", "long behind me", "safe now and happy") the match is lowered to
+nothing at all. A recent attempt ("I tried to kill myself last week") is not lowered.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Context:
     recent_past: Matcher
     ongoing: Matcher
     resolved: Matcher
+    resolved_well: Matcher
     relapse: Matcher
     clause_breaks: TokenSet
 
@@ -116,8 +119,9 @@ class Scene:
             rights[i] = i if edge else rights[i + 1]
         return lefts, rights
 
-    def past_resolved(self, start: int, end: int, level: Level) -> str | None:
-        """The past-time phrase that lowers a match of ``level`` at ``start``–``end``, if the context does."""
+    def past_resolved(self, start: int, end: int, level: Level) -> tuple[str, bool] | None:
+        """The past-time phrase that lowers a match of ``level`` at ``start``–``end``, if the context does,
+        and whether the present is clearly good (``resolved_well``: the match then counts for nothing)."""
         left, right = self.clause(start, end)
 
         def within(name: str) -> str | None:
@@ -129,6 +133,7 @@ class Scene:
         past = within("past") or (within("recent_past") if level == "distress" else None)
         if past is None or within("ongoing") is not None or self.spans("relapse"):
             return None
-        if not any(e <= start or s >= end for s, e in self.spans("resolved")):
+        well = any(e <= start or s >= end for s, e in self.spans("resolved_well"))
+        if not well and not any(e <= start or s >= end for s, e in self.spans("resolved")):
             return None
-        return past
+        return past, well

@@ -25,6 +25,10 @@ class Rule:
     not_examples: tuple[str, ...] = ()
     source: str = ""
     """Where the rule is defined, e.g. ``screening/rules.toml: rules[3]``."""
+    needs: Matcher | None = None
+    """If set, a match counts only when one of these patterns also matches elsewhere in the message (any
+    sentence, not overlapping the match nor covered by ``unless``): for cues that are ambiguous alone ("I
+    won't be here next week")."""
 
 
 class Screener:
@@ -73,6 +77,7 @@ class Screener:
         for index, starts in sorted(self._candidates(message).items()):
             rule = self.rules[index]
             excepts: list[tuple[int, int]] | None = None
+            support: list[tuple[int, int]] | None = None
             reach = -1
             for start, end in rule.patterns.find(message, sorted(starts)):
                 if end <= reach:
@@ -82,14 +87,25 @@ class Screener:
                 if excepts is None:
                     excepts = rule.unless.find(message)
                 covering = next(((s, e) for s, e in excepts if s < end and start < e), None)
+                if rule.needs is not None and support is None:
+                    # A supporting sign the rule's own exceptions cover ("… next week, I'm moving") is none.
+                    support = [(s, e) for s, e in rule.needs.find(message)
+                               if not any(xs < e and s < xe for xs, xe in excepts)]
+                backing = None if support is None else \
+                    next(((s, e) for s, e in support if e <= start or s >= end), None)
                 if covering is not None:
                     hit = Hit(rule.id, rule.level, "none", "excepted", phrase, message.text(*covering))
                 elif (cue := scene.negation(start)) is not None:
                     hit = Hit(rule.id, rule.level, "none", "negated", phrase, cue)
+                elif support is not None and backing is None:
+                    hit = Hit(rule.id, rule.level, "none", "unsupported", phrase)
                 elif (past := scene.past_resolved(start, end, rule.level)) is not None:
-                    hit = Hit(rule.id, rule.level, lowered(rule.level), "past_resolved", phrase, past)
+                    when, well = past
+                    hit = Hit(rule.id, rule.level, "none" if well else lowered(rule.level), "past_resolved",
+                              phrase, when)
                 else:
-                    hit = Hit(rule.id, rule.level, rule.level, "fired", phrase)
+                    hit = Hit(rule.id, rule.level, rule.level, "fired", phrase,
+                              message.text(*backing) if backing is not None else "")
                 ordered.append((start, index, hit))
         return [hit for _, _, hit in sorted(ordered, key=lambda item: (item[0], item[1]))]
 

@@ -14,9 +14,10 @@ RULE_LEVELS: tuple[Level, ...] = ("risk", "distress")
 
 PAST_RESOLVED = "past_resolved"
 """Listed in :attr:`Screening.reasons` when a rule's level was lowered because it spoke of the past and the
-message says it is resolved ("last year I felt suicidal but I'm much better now")."""
+message says it is resolved ("years ago I felt suicidal, I had counselling": risk → distress). When the
+present is clearly good ("last year I felt suicidal but I'm much better now") the match counts for nothing."""
 
-HitStatus = Literal["fired", "negated", "excepted", "past_resolved"]
+HitStatus = Literal["fired", "negated", "excepted", "past_resolved", "unsupported"]
 
 
 def severity(level: Level) -> int:
@@ -42,9 +43,10 @@ class ScreeningRulesError(Exception):
 class Hit:
     """One place where a rule's pattern matched, and what the context made of it.
 
-    ``status`` is ``fired`` (counts at the rule's level), ``past_resolved`` (counts one level lower),
-    ``negated`` ("I'm not going to hurt myself") or ``excepted`` (one of the rule's ``unless`` patterns,
-    e.g. an idiom, covers it); the last two do not count. ``phrase`` is the matched words as normalised.
+    ``status`` is ``fired`` (counts at the rule's level), ``past_resolved`` (counts one level lower, or not
+    at all when the present is clearly good), ``negated`` ("I'm not going to hurt myself"), ``excepted``
+    (one of the rule's ``unless`` patterns, e.g. an idiom, covers it) or ``unsupported`` (the rule ``needs``
+    another sign elsewhere in the message and there is none); the last three do not count. ``phrase`` is the matched words as normalised.
     """
 
     rule: str

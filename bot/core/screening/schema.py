@@ -17,12 +17,12 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CLASS_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TABLES: dict[str, tuple[str, ...]] = {"normalise": ("emoji", "contractions", "endings", "words")}
 LISTS: dict[str, tuple[str, ...]] = {"negation": ("cues", "transparent", "ignore"),
-         "context": ("past", "recent_past", "ongoing", "resolved", "relapse", "clause_breaks"),
+         "context": ("past", "recent_past", "ongoing", "resolved", "resolved_well", "relapse", "clause_breaks"),
          "fuzzy": ("words", "never")}
 NUMBERS = {"negation": {"max_gap": (0, 12, 6)},
            "fuzzy": {"min_length": (3, 20, 6), "two_typos_from": (4, 30, 9)}}
 SECTIONS = ("about", "normalise", "classes", "negation", "context", "fuzzy", "rules")
-RULE_KEYS = ("id", "level", "about", "lang", "patterns", "unless", "examples", "not_examples")
+RULE_KEYS = ("id", "level", "about", "lang", "patterns", "unless", "examples", "not_examples", "needs")
 RULE_REQUIRED = ("id", "level", "about", "patterns", "examples", "not_examples")
 
 
@@ -39,6 +39,7 @@ class RawRule:
     unless: list[str]
     examples: list[str]
     not_examples: list[str]
+    needs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -180,7 +181,7 @@ def _rule(rule: object, path: str, problem: Any) -> RawRule | None:
         problem(f"{path}.level", f"must be one of {', '.join(RULE_LEVELS)}")
         ok = False
     lists: dict[str, list[str]] = {}
-    for key in ("patterns", "unless", "examples", "not_examples"):
+    for key in ("patterns", "unless", "examples", "not_examples", "needs"):
         if key in rule:
             values = _strings(rule[key])
             if values is None or (not values and key != "unless"):
@@ -191,4 +192,4 @@ def _rule(rule: object, path: str, problem: Any) -> RawRule | None:
     if not ok:
         return None
     return RawRule("", texts["id"], texts["level"], texts["about"], texts.get("lang", "en"), lists["patterns"],
-                   lists.get("unless", []), lists["examples"], lists["not_examples"])
+                   lists.get("unless", []), lists["examples"], lists["not_examples"], lists.get("needs", []))
