@@ -136,3 +136,13 @@ async def test_reassigning_ends_an_open_conversation(h: Harness) -> None:
     await h.say(SUPERVISOR, "/reassign Alex to Rhys")
     assert all(r.closed_at is not None for r in await _rows(h, Relay))
     assert (await _rows(h, Worker))[0].awaiting is None
+
+
+async def test_what_a_person_writes_in_a_conversation_is_still_screened(h: Harness) -> None:
+    alex = await _alex(h)
+    await _open(h, WORKER_A, alex.id)
+    await h.say(ALEX, "to be honest i dont want to be here anymore")
+    assert "116 123" in " ".join(h.texts(ALEX)[-2:])
+    worker_side = h.texts(WORKER_A)
+    assert any("Urgent" in t for t in worker_side[-3:]), "the alert goes out as for any risk message"
+    assert any("replied" in t and "dont want to be here" in t for t in worker_side[-3:]), "and reaches the chat"
