@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.core import buttons
 from bot.core.escalation import NEEDS_NOTE, RISK_ACTIONS, URGENT, is_action
 from bot.store.models import AuditEvent, Escalation, SafeguardingEntry, Worker
-from bot.usecases import routing
+from bot.usecases import access, routing
 from bot.usecases.enrolment import worker_for_user
 from bot.usecases.work import Tap, Work
 
@@ -32,10 +32,8 @@ def _allowed(work: Work, worker: Worker, escalation: Escalation) -> bool:
             or worker.id == work.services.settings.escalation.duty_worker_id)
 
 
-def _audit(work: Work, actor: str, action: str, worker_id: int | None, person_id: int | None,
-           outcome: str = "ok") -> None:
-    work.session.add(AuditEvent(at=work.now, actor=actor, action=action, worker_id=worker_id, person_id=person_id,
-                                outcome=outcome))
+def _audit(work: Work, actor: str, action: str, worker_id: int | None, person_id: int | None) -> None:
+    work.session.add(AuditEvent(at=work.now, actor=actor, action=action, worker_id=worker_id, person_id=person_id))
 
 
 async def _locked(work: Work, escalation_id: int) -> Escalation | None:
@@ -62,10 +60,9 @@ async def act(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
     worker = await worker_for_user(work.session, user_id)
     escalation = await _locked(work, escalation_id)
     if worker is None or escalation is None or not _allowed(work, worker, escalation):
-        actor = f"worker:{worker.id}" if worker is not None else f"telegram:{user_id}"
-        _audit(work, actor, "item_action", worker.id if worker else None,
-               escalation.person_id if escalation is not None and worker is not None else None, "refused")
-        return Tap(work.text(EN, "safety.ack.not_yours"), alert=True)
+        about = escalation.person_id if escalation is not None and worker is not None else None
+        return Tap(access.refuse(work, await access.actor_for(work, user_id), "item_action", "safety.ack.not_yours",
+                                 worker_id=worker.id if worker else None, person_id=about), alert=True)
     if not is_action(escalation.kind, action):
         return Tap(work.text(EN, "common.unknown_button"))
     if escalation.status != "open":

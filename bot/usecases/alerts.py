@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.core import buttons
 from bot.delivery.outbox import URGENT, Keyboard
 from bot.store.models import Escalation, Person, Worker
 from bot.usecases import routing
+from bot.usecases.item_buttons import item_keyboard
 from bot.usecases.work import Work
 
 EN = "en"
@@ -41,13 +41,6 @@ class Routed:
     later: Worker | None = None
     """The person's worker, when they get it now but will only see it when working time starts."""
     duty_email: bool = False
-
-
-def _keyboard(work: Work, escalation: Escalation, person_id: int | None) -> Keyboard:
-    row = [(work.text(EN, "safety.alert.acknowledge"), buttons.item(escalation.id, "ack"))]
-    if person_id is not None:
-        row.append((work.text(EN, "safety.alert.message_them"), buttons.relay(person_id, "o")))
-    return [row]
 
 
 def _time(work: Work, at: datetime) -> str:
@@ -124,7 +117,7 @@ async def alert_person(work: Work, escalation: Escalation, person: Person, text:
                        reasons: list[str]) -> Routed:
     """Alert whoever should hear now about ``person``'s risk message; records who, on the escalation."""
     routed = await route(work, person)
-    keyboard = _keyboard(work, escalation, person.id)
+    keyboard = item_keyboard(work, escalation, person)
     subject = work.text(EN, "safety.alert.email_subject", person_id=person.id)
     reached = []
     for to, why in routed.recipients:
@@ -179,7 +172,8 @@ async def forward_due(work: Work, batch: int) -> int:
         body = _person_alert(work, person, quote(str(latest.get("text", ""))), list(latest.get("reasons", [])),
                              escalation.alerted_at or work.now, why)
         subject = work.text(EN, "safety.alert.email_subject", person_id=person.id)
-        forwarded = [t.id for t in targets[:1] if _send(work, t, body, _keyboard(work, escalation, person.id), subject)]
+        keyboard = item_keyboard(work, escalation, person)
+        forwarded = [t.id for t in targets[:1] if _send(work, t, body, keyboard, subject)]
         if settings.escalation.duty_email:
             work.email(settings.escalation.duty_email, subject, _plain(body))
         escalation.evidence = {**escalation.evidence, "forwarded": forwarded}

@@ -19,12 +19,12 @@ from sqlalchemy import distinct, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.core import buttons
 from bot.core import digest as rules
 from bot.core.escalation import digest_due
 from bot.store.models import Digest, Escalation, Person, Worker
 from bot.usecases import digest_items, routing
 from bot.usecases.digest_items import EN, Item
+from bot.usecases.item_buttons import item_keyboard
 from bot.usecases.wording import local_date
 from bot.usecases.work import Work
 
@@ -102,17 +102,6 @@ async def send(work: Work, worker_id: int) -> int:
     return len(chosen)
 
 
-def _keyboard(work: Work, item: Item) -> list[list[tuple[str, str]]]:
-    row = item.escalation
-
-    def label(key: str) -> str:
-        return work.text(EN, f"digest.buttons.{key}")
-
-    return [[(label("ack"), buttons.item(row.id, "ack")), (label("contacted"), buttons.item(row.id, "contacted"))],
-            [(label("tomorrow"), buttons.item(row.id, "tomorrow")),
-             (label("message"), buttons.relay(item.person.id, "o"))]]
-
-
 async def _deliver(work: Work, worker: Worker, chosen: list[Item]) -> None:
     """Queue the Telegram messages and the email."""
     shown, rest = rules.split(chosen)
@@ -125,7 +114,7 @@ async def _deliver(work: Work, worker: Worker, chosen: list[Item]) -> None:
         chat = worker.telegram_user_id
         work.send(chat, header)
         for item, body in bodies:
-            work.send(chat, body, _keyboard(work, item))
+            work.send(chat, body, item_keyboard(work, item.escalation, item.person))
         if more is not None:
             work.send(chat, more)
     parts = [header, *(body for _, body in bodies), *([more] if more else []), work.text(EN, "digest.email_actions")]

@@ -8,13 +8,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 
-from bot.core import buttons
-from bot.core.escalation import URGENT, urgency
-from bot.delivery.outbox import Button, grid
+from bot.core.escalation import urgency
 from bot.store.models import Escalation, Person, Worker
 from bot.usecases import access, caseload
 from bot.usecases.digest_items import kind_label
-from bot.usecases.relay import can_message
+from bot.usecases.item_buttons import item_keyboard
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
 from bot.usecases.worker_lookup import lookup, short_when
@@ -52,7 +50,7 @@ async def list_items(work: Work, user_id: int, chat_id: int, words: Sequence[str
     for item in items[:SHOWN]:
         person = await work.session.get(Person, item.person_id)
         if person is not None:
-            work.send(chat_id, _line(work, item, person), _keyboard(work, item, person))
+            work.send(chat_id, _line(work, item, person), item_keyboard(work, item, person))
     if len(items) > SHOWN:
         work.send(chat_id, work.text(EN, "worker_tools.ack_more", more=len(items) - SHOWN))
 
@@ -62,11 +60,3 @@ def _line(work: Work, item: Escalation, person: Person) -> str:
     return work.text(EN, "worker_tools.ack_item", kind=kind_label(work, item.kind),
                      name=person.display_name, id=person.id, since=short_when(work.services, item.opened_at),
                      snoozed=short_when(work.services, item.snoozed_until) if snoozed else None)
-
-
-def _keyboard(work: Work, item: Escalation, person: Person) -> list[list[Button]]:
-    actions = ("ack",) if item.kind == URGENT else ACTIONS
-    pairs = [(work.text(EN, f"digest.buttons.{action}"), buttons.item(item.id, action)) for action in actions]
-    if can_message(person):
-        pairs.append((work.text(EN, "digest.buttons.message"), buttons.relay(person.id, "o")))
-    return grid(pairs, per_row=2)
