@@ -71,6 +71,8 @@ class Person(Base):
     joined_at: Mapped[datetime | None]
     support_ended_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]
+    last_message_at: Mapped[datetime | None]
+    """When they last wrote or tapped anything (an answer, a message, a caption): their last reply."""
     worker: Mapped[Worker] = relationship(lazy="joined")
 
 

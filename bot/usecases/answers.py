@@ -45,6 +45,8 @@ async def tap(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
         work.unbutton(chat_id, message_id)
         return Tap(work.text(done.locale, "ui.already_answered"))
     assert done.flow is not None and done.context is not None
+    if done.person is not None:
+        done.person.last_message_at = work.now
     label = prompts.chosen_label(work.services, done.locale, done.flow, done.step_id, choice, done.context)
     work.edit(chat_id, message_id, f"{shown}\n\n{label}")
     if done.checkin is not None and done.checkin.message_id not in (None, message_id):
@@ -53,16 +55,25 @@ async def tap(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
     return Tap()
 
 
+def _typed_event(text: str) -> checkins.EventFor:
+    def build(flow: Flow, state: engine.FlowState) -> Any:
+        return None if state.step_id is None else engine.Typed(state.step_id, text)
+    return build
+
+
+async def keep(work: Work, user_id: int, text: str) -> None:
+    """Record typed text as the open check-in's answer when its step takes it, and show nothing after
+    (the caller closes the check-in or says what comes next)."""
+    await checkins.answer(work, user_id, None, _typed_event(text), answers_only=True)
+
+
 async def typed(work: Work, user_id: int, chat_id: int, text: str, *, answered: bool = False) -> None:
     """Typed text: an answer if the open check-in's step takes one, else a gentle reply.
 
     ``answered``: the text was already answered (screening found risk or distress), so it is taken only as
     an answer the step accepts, with no nudge and no gentle reply; the open question stays as it was.
     """
-    def event_for(flow: Flow, state: engine.FlowState) -> Any:
-        return None if state.step_id is None else engine.Typed(state.step_id, text)
-
-    done = await checkins.answer(work, user_id, None, event_for, answers_only=answered)
+    done = await checkins.answer(work, user_id, None, _typed_event(text), answers_only=answered)
     if done.outcome == "recorded" and done.checkin is not None:
         work.unbutton(chat_id, done.checkin.message_id)  # answered by typing: its buttons go
     done.show(work)

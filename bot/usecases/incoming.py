@@ -20,20 +20,25 @@ async def text(work: Work, user_id: int, chat_id: int, text: str, username: str 
         await worker_text.typed(work, worker, chat_id, text)
         return
     screening = safety.screen(work, text)
+    if person is not None:
+        person.last_message_at = work.now
     if person is None:
         if not await safety.respond_stranger(work, user_id, username, chat_id, text, screening):
             await everyone_else.reply_to_text(work, user_id, chat_id)
         return
-    await safety.respond_person(work, person, chat_id, text, screening)
+    await safety.respond_person(work, person, chat_id, text, screening)  # risk also sets the check-in aside
     if await relay.from_person(work, person, chat_id, text):
         return  # in a conversation with their worker: it goes to the worker, not to the check-in
-    await answers.typed(work, user_id, chat_id, text, answered=screening.flagged)
+    if screening.level != "risk":
+        await answers.typed(work, user_id, chat_id, text, answered=screening.flagged)
 
 
 async def caption(work: Work, user_id: int, chat_id: int, caption: str | None,
                   username: str | None = None) -> None:
     """A photo, voice note, sticker or file, maybe with a caption: the caption is screened like text."""
     person = await person_for_user(work.session, user_id)
+    if person is not None:
+        person.last_message_at = work.now
     flagged = False
     if caption and (person is not None or await worker_for_user(work.session, user_id) is None):
         screening = safety.screen(work, caption)
@@ -50,6 +55,8 @@ async def edited(work: Work, user_id: int, chat_id: int, text: str | None, usern
     """An edited message: screened like a new one (risk typed into an edit is still caught), but never taken
     as a new answer or command; otherwise the sender is told, once per edit, to send it again instead."""
     person = await person_for_user(work.session, user_id)
+    if person is not None:
+        person.last_message_at = work.now
     is_worker = person is None and await worker_for_user(work.session, user_id) is not None
     if text and not is_worker:
         screening = safety.screen(work, text)

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.core.screening import Screening
 from bot.delivery.outbox import URGENT
-from bot.store.models import Person, Worker
-from bot.usecases import alerts, routing
+from bot.store.models import CheckIn, Person, Worker
+from bot.usecases import alerts, answers, routing
 from bot.usecases.escalations import raise_escalation
+from bot.usecases.programme import replan
 from bot.usecases.wording import local_when
 from bot.usecases.work import Work
 
@@ -46,6 +49,8 @@ async def respond_person(work: Work, person: Person, chat_id: int, text: str, sc
 
 async def _risk(work: Work, person: Person, chat_id: int, text: str, screening: Screening, where: str) -> None:
     locale = person.locale
+    if person.telegram_user_id is not None and where in ("message", "edited"):
+        await answers.keep(work, person.telegram_user_id, text)  # an answer its step takes is kept
     work.send(chat_id, work.text(locale, "safety.signposting"), priority=URGENT)
     escalation = await raise_escalation(work.session, person, "risk", _evidence(text, screening, where), work.now)
     routed = await alerts.alert_person(work, escalation, person, text, list(screening.reasons))
@@ -60,6 +65,22 @@ async def _risk(work: Work, person: Person, chat_id: int, text: str, screening: 
         work.send(chat_id, work.text(locale, key, worker=to.name), priority=URGENT)
     else:
         work.send(chat_id, work.text(locale, "safety.told_nobody"), priority=URGENT)
+    await _set_checkin_aside(work, person, chat_id)
+
+
+async def _set_checkin_aside(work: Work, person: Person, chat_id: int) -> None:
+    """Close the check-in the person was in, kindly: what they answered is kept, its buttons go, the next
+    one is planned as usual."""
+    checkin = (await work.session.execute(
+        select(CheckIn).where(CheckIn.person_id == person.id, CheckIn.status == "open").with_for_update()
+    )).scalar_one_or_none()
+    if checkin is None:
+        return
+    checkin.status, checkin.closed_at = "cancelled", work.now
+    work.unbutton(chat_id, checkin.message_id)
+    await work.session.flush()
+    await replan(work.session, person, work.now, work.services.programme)
+    work.send(chat_id, work.text(person.locale, "safety.checkin_aside"))
 
 
 async def _distress(work: Work, person: Person, chat_id: int, text: str, screening: Screening,

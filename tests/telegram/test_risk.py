@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.store.models import Answer, AuditEvent, Escalation, SafeguardingEntry, Worker
+from bot.store.models import Answer, AuditEvent, CheckIn, Escalation, SafeguardingEntry, Worker
 from bot.testing import Harness
 from bot.testing_mail import MailServer
 
@@ -89,26 +89,29 @@ async def test_no_action_needed_asks_why_and_logs_the_reason(harness: Harness) -
     assert "&lt;b&gt;checked" in h.messages(WORKER)[-1]["text"] or "<b>checked" in h.texts(WORKER)[-1]
 
 
-async def test_risk_mid_checkin_leaves_the_question_open_and_the_checkin_carries_on(harness: Harness) -> None:
+async def test_risk_mid_checkin_sets_the_checkin_aside_kindly(harness: Harness) -> None:
     h = harness
     await _enrolled(h)
     await h.advance(days=7)
     question = h.open_question(PERSON)
     await h.say(PERSON, "my partner hit me again")
-    assert SIGNPOSTING in h.texts(PERSON)[-2]
-    assert "Sorry" not in h.texts(PERSON)[-1]
+    signposting, told, aside = h.texts(PERSON)[-3:]
+    assert SIGNPOSTING in signposting and "Sam Worker" in told and "What matters now is that you're safe" in aside
     assert "my partner hit me again" in _alert(h, WORKER)["text"]
-    assert h.open_question(PERSON)["message_id"] == question["message_id"]  # not asked again, still live
-    await h.tap(PERSON, "Good")
-    assert any(a.result == "mood" for a in await _rows(h, Answer))
+    shown = next(m for m in h.messages(PERSON) if m["message_id"] == question["message_id"])
+    assert not h.buttons(shown), "the question it interrupted is not left live, nor asked again"
+    [checkin] = [c for c in await _rows(h, CheckIn) if c.status != "scheduled"]
+    assert checkin.status == "cancelled"
+    assert [c for c in await _rows(h, CheckIn) if c.status == "scheduled"], "the next one is planned"
 
 
 async def test_a_tap_cannot_close_the_risk_item(harness: Harness) -> None:
     h = harness
     await _enrolled(h)
     await h.advance(days=7)
+    question = h.open_question(PERSON)
     await h.say(PERSON, "I've been saving up my tablets to end it")
-    await h.tap(PERSON, "Good")
+    await h.press(PERSON, question["message_id"], h.buttons(question)[0]["callback_data"])
     await h.say(PERSON, "/stop")
     [escalation] = [e for e in await _rows(h, Escalation) if e.kind == "risk"]
     assert escalation.status == "open"
@@ -254,8 +257,11 @@ async def test_risk_typed_into_an_edit_is_caught_but_an_edit_is_never_a_new_answ
     sent = await h.say(PERSON, "ok")
     question = h.open_question(PERSON)
     await h.send_update(_edit(PERSON, sent["message"]["message_id"], "i want to kill myself"))
-    assert SIGNPOSTING in h.texts(PERSON)[-2]
+    assert SIGNPOSTING in h.texts(PERSON)[-3]
     assert "Urgent" in _alert(h, WORKER)["text"]
+    assert not h.buttons(next(m for m in h.messages(PERSON) if m["message_id"] == question["message_id"]))
+    await h.advance(days=7)
+    question = h.open_question(PERSON)
     await h.send_update(_edit(PERSON, sent["message"]["message_id"], "Good"))
     assert "send it again" in h.texts(PERSON)[-1]
     assert h.open_question(PERSON)["message_id"] == question["message_id"]
@@ -287,3 +293,22 @@ async def test_the_urgent_alert_also_goes_by_email_to_the_worker_and_the_duty_ad
         body = mail.text(mail.messages[0])
         assert "I want to kill myself <tonight>" in body and "Urgent" in mail.messages[0]["Subject"]
         assert "Alex" not in mail.messages[0]["Subject"]  # no name in a subject line
+
+
+async def test_risk_in_the_end_of_support_free_text_is_kept_and_answered(harness: Harness) -> None:
+    h = harness
+    await _enrolled(h)
+    await h.say(WORKER, "/discharge Alex")
+    await h.tap(WORKER, "Yes")
+    await h.advance(days=7)
+    for _ in range(12):  # the measures, one tap each, until the free-text question
+        question = h.open_question(PERSON)
+        if not h.buttons(question) or "Skip" == h.buttons(question)[0]["text"]:
+            break
+        await h.press(PERSON, question["message_id"], h.buttons(question)[0]["callback_data"])
+    await h.say(PERSON, "I don't want to be here any more. I've been saving up my tablets.")
+    texts = h.texts(PERSON)
+    assert SIGNPOSTING in texts[-2] and "Thank you for everything" not in " ".join(texts[-2:])
+    kept = [a for a in await _rows(h, Answer) if a.result == "finding_now"]
+    assert kept and kept[0].text == "I don't want to be here any more. I've been saving up my tablets."
+    assert "saving up my tablets" in _alert(h, WORKER)["text"]

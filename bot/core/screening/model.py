@@ -46,7 +46,8 @@ class Hit:
     ``status`` is ``fired`` (counts at the rule's level), ``past_resolved`` (counts one level lower, or not
     at all when the present is clearly good), ``negated`` ("I'm not going to hurt myself"), ``excepted``
     (one of the rule's ``unless`` patterns, e.g. an idiom, covers it) or ``unsupported`` (the rule ``needs``
-    another sign elsewhere in the message and there is none); the last three do not count. ``phrase`` is the matched words as normalised.
+    another sign elsewhere in the message and there is none); the last three do not count. ``phrase`` is the
+    matched words as normalised.
     """
 
     rule: str

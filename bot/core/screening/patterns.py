@@ -191,13 +191,34 @@ class Message:
 
 
 class Matcher:
-    """Finds every match of a set of patterns in a message (overlapping matches included)."""
+    """Finds every match of a set of patterns in a message (overlapping matches included).
+
+    At each start, only the patterns that can begin with the word there are tried (in their order, so the
+    result is the same as trying them all): a message of many common words stays fast."""
 
     def __init__(self, nodes: Iterable[Node]) -> None:
-        nodes = list(nodes)
-        self.regex = re.compile("|".join(f"(?:{n.regex})" for n in nodes)) if nodes else None
-        self.words: frozenset[str] = frozenset(w for n in nodes for w in n.words)
-        self.prefixes: tuple[str, ...] = tuple(sorted({p for n in nodes for p in n.prefixes}))
+        self.nodes = list(nodes)
+        self.regex = re.compile("|".join(f"(?:{n.regex})" for n in self.nodes)) if self.nodes else None
+        self.words: frozenset[str] = frozenset(w for n in self.nodes for w in n.words)
+        self.prefixes: tuple[str, ...] = tuple(sorted({p for n in self.nodes for p in n.prefixes}))
+        self._for_word: dict[str, re.Pattern[str] | None] = {}
+        self._for_set: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def _regex_for(self, token: str) -> re.Pattern[str] | None:
+        """The patterns that can start with ``token``, as one regular expression (cached)."""
+        if token in self._for_word:
+            return self._for_word[token]
+        chosen = tuple(i for i, n in enumerate(self.nodes)
+                       if token in n.words or (n.prefixes and token.startswith(tuple(n.prefixes))))
+        regex = None
+        if chosen:
+            regex = self._for_set.get(chosen)
+            if regex is None:
+                regex = self._for_set[chosen] = re.compile("|".join(f"(?:{self.nodes[i].regex})" for i in chosen))
+        if len(self._for_word) > 50_000:
+            self._for_word.clear()
+        self._for_word[token] = regex
+        return regex
 
     def starts(self, message: Message) -> list[int]:
         """Token positions where a match could begin."""
@@ -213,7 +234,8 @@ class Matcher:
             return []
         spans = []
         for start in (self.starts(message) if candidates is None else candidates):
-            match = self.regex.match(message.joined, message.starts[start])
+            regex = self._regex_for(message.tokens[start])
+            match = regex.match(message.joined, message.starts[start]) if regex is not None else None
             if match:
                 spans.append((start, message.index_of[match.end()]))
         return spans

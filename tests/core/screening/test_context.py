@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bot.core.screening import PAST_RESOLVED, Screener
+
+from .conftest import rule
 
 
 @pytest.mark.parametrize("text", [
@@ -33,9 +37,15 @@ def test_what_is_not_negation(screener: Screener, text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "level"), [
-    ("Last year I felt suicidal but I'm much better now", "distress"),
-    ("I used to self harm as a teenager but I've been fine for years", "distress"),
-    ("I was suicidal years ago, I'm in a good place now", "distress"),
+    # a clearly good present: the past counts for nothing (README: policy)
+    ("Last year I felt suicidal but I'm much better now", "none"),
+    ("I used to self harm as a teenager but I've been fine for years", "none"),
+    ("I was suicidal years ago, I'm in a good place now", "none"),
+    ("I used to self harm as a teenager, thankfully long behind me", "none"),
+    ("Few years back my ex used to hit me but I'm safe now and happy", "none"),
+    # resolved, but the present is not said to be good: risk is lowered to distress only
+    ("I tried to kill myself years ago, I had counselling", "distress"),
+    ("I used to self harm years ago, no longer", "distress"),
     ("I was really lonely last year but the group has helped so much", "none"),
     ("I was lonely before I joined, not now", "none"),
     # not lowered: no resolution, recent, ongoing, or it is back
@@ -50,9 +60,36 @@ def test_past_and_resolved(screener: Screener, text: str, level: str) -> None:
 
 
 def test_a_lowered_risk_says_so_in_the_reasons(screener: Screener) -> None:
-    result = screener.screen("Last year I felt suicidal but I'm much better now")
-    assert result.reasons == ("suicide.mention", PAST_RESOLVED)
+    result = screener.screen("Last year I felt suicidal, I had counselling")
+    assert (result.level, result.reasons) == ("distress", ("suicide.mention", PAST_RESOLVED))
     assert {(h.rule, h.status, h.cue) for h in result.hits} >= {("suicide.mention", "past_resolved", "last year")}
+
+
+def test_a_resolved_past_with_a_good_present_is_evidence_only(screener: Screener) -> None:
+    result = screener.screen("Last year I felt suicidal but I'm much better now")
+    assert (result.level, result.reasons) == ("none", ())
+    assert ("suicide.mention", "past_resolved", "none") in {(h.rule, h.status, h.level) for h in result.hits}
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("I won't be here next week", "none"),  # one ambiguous farewell sign alone
+    ("I've sorted my will", "none"),
+    ("I won't be here next week. Thank you for everything you tried to do.", "risk"),  # two signs
+    ("what's the point. I've sorted my will", "risk"),  # a sign and despair, in another sentence
+    ("I won't be here next week, I'm going to my sister's. Thanks for everything you've done", "none"),
+])
+def test_a_rule_that_needs_a_second_sign(screener: Screener, text: str, level: str) -> None:
+    assert screener.screen(text).level == level, screener.screen(text)
+
+
+def test_needs_is_checked_and_reported(build: Callable[..., Screener]) -> None:
+    screener = build(rule(id="t.farewell", patterns=["sorted my will"], needs=["(no point | goodbye)"],
+                          examples=["sorted my will. goodbye"], not_examples=["sorted my will"]))
+    alone = screener.screen("I sorted my will")
+    assert alone.level == "none"
+    assert [(h.status, h.level) for h in alone.hits] == [("unsupported", "none")]
+    backed = screener.screen("no point. sorted my will")
+    assert (backed.level, backed.hits[0].cue) == ("risk", "no point")
 
 
 def test_exceptions_name_the_idiom(screener: Screener) -> None:

@@ -28,7 +28,7 @@ def test_every_problem_is_listed(build: Callable[..., Screener]) -> None:
     found = problems(build, rule(id="Bad Id", colour="red"), rule(examples=[]), rule(patterns="die"),
                      {"id": "x.y"})
     assert "screening/rules.toml: rules[0].colour: unknown key (expected one of: id, level, about, lang, " \
-           "patterns, unless, examples, not_examples)" in found
+           "patterns, unless, examples, not_examples, needs)" in found
     assert any(p.startswith("screening/rules.toml: rules[0].id: lower-case letters") for p in found)
     assert "screening/rules.toml: rules[1].examples: must be a non-empty list of non-empty strings" in found
     assert "screening/rules.toml: rules[2].patterns: must be a non-empty list of non-empty strings" in found

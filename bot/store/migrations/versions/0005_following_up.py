@@ -1,6 +1,6 @@
 """following up: escalation routing and acknowledgement, safeguarding log, relays, emails, digests
 
-Workers gain a supervisor, a digest time, leave and a pending typed reply; escalations gain when evidence
+People gain when they last wrote or tapped anything; workers gain a supervisor, a digest time, leave and a pending typed reply; escalations gain when evidence
 last arrived, who acknowledged, alert and forwarding times, a snooze and when they were last in a digest;
 audit events record whether the attempt was refused.
 
@@ -26,6 +26,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('away_until', sa.DateTime(), nullable=True))
         batch.add_column(sa.Column('awaiting', sa.String(length=40), nullable=True))
         batch.create_foreign_key('fk_workers_supervisor_id_workers', 'workers', ['supervisor_id'], ['id'])
+    with op.batch_alter_table('people') as batch:
+        batch.add_column(sa.Column('last_message_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('escalations') as batch:
         batch.add_column(sa.Column('updated_at', sa.DateTime(), nullable=True))
         batch.add_column(sa.Column('acknowledged_by', sa.Integer(), nullable=True))
@@ -111,6 +113,8 @@ def downgrade() -> None:
         batch.drop_constraint('fk_escalations_acknowledged_by_workers', type_='foreignkey')
         for column in ('digested_at', 'snoozed_until', 'forwarded_at', 'alerted_at', 'acknowledged_by', 'updated_at'):
             batch.drop_column(column)
+    with op.batch_alter_table('people') as batch:
+        batch.drop_column('last_message_at')
     with op.batch_alter_table('workers') as batch:
         batch.drop_constraint('fk_workers_supervisor_id_workers', type_='foreignkey')
         for column in ('awaiting', 'away_until', 'digest_time', 'supervisor_id'):
