@@ -16,9 +16,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from bot.core import buttons
-from bot.core.escalation import NEEDS_NOTE, RISK_ACTIONS, URGENT, is_action
+from bot.core.escalation import ITEM_ACTIONS, NEEDS_NOTE, RISK_ACTIONS, URGENT, is_action
 from bot.store.models import AuditEvent, Escalation, SafeguardingEntry, Worker
-from bot.usecases import access, routing
+from bot.usecases import access, relay, routing
 from bot.usecases.enrolment import worker_for_user
 from bot.usecases.work import Tap, Work
 
@@ -50,8 +50,10 @@ async def _already(work: Work, escalation: Escalation) -> str:
     if escalation.acknowledged_by is None:
         return work.text(EN, "safety.ack.gone")
     by = await work.session.get(Worker, escalation.acknowledged_by)
+    reason = str(escalation.evidence.get("closed", {}).get("reason", ""))
+    done = work.text(EN, f"safety.ack.done.{reason}") if reason in (*RISK_ACTIONS, *ITEM_ACTIONS) else ""
     return work.text(EN, "safety.ack.already", worker=by.name if by else "?",
-                     time=_time(work, escalation.acknowledged_at))
+                     time=_time(work, escalation.acknowledged_at), done=done)
 
 
 async def act(work: Work, user_id: int, chat_id: int, message_id: int, shown: str, escalation_id: int,
@@ -65,10 +67,9 @@ async def act(work: Work, user_id: int, chat_id: int, message_id: int, shown: st
                                  worker_id=worker.id if worker else None, person_id=about), alert=True)
     if not is_action(escalation.kind, action):
         return Tap(work.text(EN, "common.unknown_button"))
-    if escalation.status != "open":
-        already = await _already(work, escalation)
-        work.edit(chat_id, message_id, f"{shown}\n\n{already}")
-        return Tap(already)
+    if escalation.status != "open":  # an old copy (another recipient's, or tapped twice): nothing changes
+        work.unbutton(chat_id, message_id)
+        return Tap(await _already(work, escalation), alert=True)
     if escalation.kind == URGENT:
         return await _urgent(work, worker, chat_id, message_id, shown, escalation, action)
     return _item(work, worker, chat_id, message_id, shown, escalation, action)
@@ -83,12 +84,20 @@ async def _urgent(work: Work, worker: Worker, chat_id: int, message_id: int, sho
         return Tap()
     if action == NEEDS_NOTE:
         worker.awaiting = f"{NOTE}{escalation.id}"
+        base = _without_question(work, shown)
+        escalation.evidence = {**escalation.evidence, "note_asked": {"chat": chat_id, "message": message_id,
+                                                                    "shown": base}}
+        work.edit(chat_id, message_id, f"{base}\n\n{work.text(EN, 'safety.ack.waiting_note')}")
         work.send(chat_id, work.text(EN, "safety.ack.ask_note"))
         return Tap()
     line = _record(work, worker, escalation, action, None)
-    asked = f"\n\n{work.text(EN, 'safety.ack.ask')}"
-    work.edit(chat_id, message_id, f"{shown.removesuffix(asked)}\n\n{line}")
+    work.edit(chat_id, message_id, f"{_without_question(work, shown)}\n\n{line}")
     return Tap(line)
+
+
+def _without_question(work: Work, shown: str) -> str:
+    """The alert as it was before "What was done?" was added to it."""
+    return shown.removesuffix(f"\n\n{work.text(EN, 'safety.ack.ask')}")
 
 
 def _record(work: Work, worker: Worker, escalation: Escalation, action: str, note: str | None) -> str:
@@ -96,7 +105,7 @@ def _record(work: Work, worker: Worker, escalation: Escalation, action: str, not
     work.session.add(SafeguardingEntry(at=work.now, escalation_id=escalation.id, person_id=escalation.person_id,
                                        worker_id=worker.id, action=action, note=note))
     _close(work, worker, escalation, action)
-    label = work.text(EN, f"safety.ack.{action}")
+    label = work.text(EN, f"safety.ack.done.{action}")
     if note:
         return work.text(EN, "safety.ack.recorded_note", worker=worker.name, time=_time(work, work.now),
                          action=label, note=note)
@@ -114,12 +123,18 @@ def _close(work: Work, worker: Worker, escalation: Escalation, action: str) -> N
 
 def _item(work: Work, worker: Worker, chat_id: int, message_id: int, shown: str, escalation: Escalation,
           action: str) -> Tap:
-    if action == "tomorrow":
+    if action == "tomorrow":  # back in the next working day's digest
         settings = work.services.settings
-        tomorrow = routing.local(settings, work.now).date() + timedelta(days=1)
-        escalation.snoozed_until = datetime.combine(tomorrow, time(0, 0), routing.local(settings, work.now).tzinfo)
+        local = routing.local(settings, work.now)
+        day = local.date() + timedelta(days=1)
+        while not routing.working_time(settings).is_working_day(day):
+            day += timedelta(days=1)
+        escalation.snoozed_until = datetime.combine(day, time(0, 0), local.tzinfo)
         _audit(work, f"worker:{worker.id}", "item_snoozed", worker.id, escalation.person_id)
-        line = work.text(EN, "safety.ack.item_tomorrow")
+        if day == local.date() + timedelta(days=1):
+            line = work.text(EN, "safety.ack.item_tomorrow")
+        else:
+            line = work.text(EN, "safety.ack.item_later", day=work.text(EN, f"common.days.{day.weekday()}"))
     else:
         _close(work, worker, escalation, action)
         line = work.text(EN, f"safety.ack.item_{action}", worker=worker.name)
@@ -128,8 +143,9 @@ def _item(work: Work, worker: Worker, chat_id: int, message_id: int, shown: str,
 
 
 async def record_note(work: Work, worker: Worker, escalation_id: int, text: str) -> None:
-    """The typed reason why no action was needed on an urgent alert: logged, and the item closed."""
-    worker.awaiting = None
+    """The typed reason why no action was needed on an urgent alert: logged, and the item closed. A
+    conversation the worker had open with someone ("Message them") carries on."""
+    worker.awaiting = await relay.resumed(work, worker)
     chat_id = worker.telegram_user_id
     escalation = await _locked(work, escalation_id)
     if chat_id is None or escalation is None or not _allowed(work, worker, escalation):
@@ -137,4 +153,8 @@ async def record_note(work: Work, worker: Worker, escalation_id: int, text: str)
     if escalation.status != "open":
         work.send(chat_id, await _already(work, escalation))
         return
-    work.send(chat_id, _record(work, worker, escalation, NEEDS_NOTE, text.strip()[:2000]))
+    line = _record(work, worker, escalation, NEEDS_NOTE, text.strip()[:2000])
+    asked = escalation.evidence.get("note_asked")
+    if isinstance(asked, dict):
+        work.edit(int(asked["chat"]), int(asked["message"]), f"{asked['shown']}\n\n{line}")
+    work.send(chat_id, line)

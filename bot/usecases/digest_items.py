@@ -1,6 +1,6 @@
 """A digest's items: the open escalations of the people a worker covers, and each one rendered with its
-evidence (what they wrote or missed, the answers, scores against their baseline, their last reply), since
-when, and a suggested next step. Used by ``bot.usecases.digests``.
+evidence (what they wrote or missed and why it was flagged, the answers, scores against their baseline, when
+they last replied or wrote), since when, and a suggested next step. Used by ``bot.usecases.digests``.
 
 Everything is rendered through the messages (HTML, autoescaped), so nothing a person typed is interpreted.
 """
@@ -15,13 +15,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from bot.core import digest as rules
+from bot.core.screening.excerpt import excerpt
 from bot.store.models import Answer, CheckIn, Escalation, Person, Score, Worker
-from bot.usecases.wording import local_date
+from bot.usecases.reasons import reasons_text
+from bot.usecases.wording import local_date, local_when
 from bot.usecases.work import Work
 
 EN = "en"
 TYPED_LIMIT = 600
-"""Typed words longer than this are cut in a digest (the whole text is in the record); Telegram allows 4,096."""
+"""Typed words longer than this are shortened in a digest, keeping every flagged sentence (the whole text is
+in the record); Telegram allows 4,096."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class Item:
     def entry(self) -> rules.Entry:
         """The item as the pure digest rules see it."""
         row = self.escalation
-        return rules.Entry(row.id, row.kind, row.opened_at, _changed(row), row.digested_at, row.snoozed_until)
+        return rules.Entry(row.id, row.kind, row.opened_at, _changed(row), row.digested_at, row.snoozed_until,
+                           acknowledged=row.acknowledged_at is not None)
 
 
 def _changed(row: Escalation) -> datetime | None:
@@ -65,8 +69,10 @@ def _when(work: Work, moment: datetime) -> str:
     return local_date(work, EN, moment, work.services.settings.service.timezone)
 
 
-def _typed(text: str) -> str:
-    return text if len(text) <= TYPED_LIMIT else text[:TYPED_LIMIT].rstrip() + "…"
+def typed(work: Work, text: str, limit: int = TYPED_LIMIT) -> str:
+    """A person's words within ``limit`` characters for a worker: the start, every sentence the screener flags,
+    and the end (``bot.core.screening.excerpt``); whole when short enough."""
+    return excerpt(work.services.screener, text, limit)
 
 
 def _times(count: int) -> int | str:
@@ -89,7 +95,7 @@ async def _answers(work: Work, checkin_id: Any) -> str | None:
         return None
     rows = (await work.session.execute(select(Answer).where(Answer.checkin_id == checkin_id)
                                        .order_by(Answer.recorded_at, Answer.id))).scalars().all()
-    shown = [{"name": a.result, "value": _typed(a.text or a.value or "")} for a in rows if a.text or a.value]
+    shown = [{"name": a.result, "value": typed(work, a.text or a.value or "")} for a in rows if a.text or a.value]
     return work.text(EN, "digest.answers", answers=shown) if shown else None
 
 
@@ -98,9 +104,12 @@ async def _evidence(work: Work, item: Item) -> list[str]:
     entries = (item.escalation.evidence or {}).get("items", [])
     latest: dict[str, Any] = entries[-1] if entries and isinstance(entries[-1], dict) else {}
     lines: list[str] = []
-    typed = latest.get("text") or latest.get("message")
-    if isinstance(typed, str) and typed:
-        lines.append(work.text(EN, "digest.evidence.message", text=_typed(typed)))
+    words = latest.get("text") or latest.get("message")
+    if isinstance(words, str) and words:
+        lines.append(work.text(EN, "digest.evidence.message", text=typed(work, words)))
+    reasons = latest.get("reasons")
+    if isinstance(reasons, list) and reasons:
+        lines.append(work.text(EN, "digest.evidence.reasons", reasons=Markup(reasons_text(work, reasons))))
     if "missed" in latest:
         lines.append(work.text(EN, "digest.evidence.missed", missed=latest.get("missed"),
                                days=latest.get("days_unanswered", 0)))
@@ -139,28 +148,35 @@ async def _scores(work: Work, person_id: int) -> list[str]:
     return lines
 
 
-async def _last_reply(work: Work, person_id: int) -> str:
+async def _last_reply(work: Work, person: Person) -> str:
+    """Their latest answer, quoted; or, when they wrote (or captioned, or edited) anything later, just when:
+    free text is not kept except as an item's evidence."""
     answer = (await work.session.execute(
-        select(Answer).join(CheckIn, CheckIn.id == Answer.checkin_id).where(CheckIn.person_id == person_id)
+        select(Answer).join(CheckIn, CheckIn.id == Answer.checkin_id).where(CheckIn.person_id == person.id)
         .order_by(Answer.recorded_at.desc(), Answer.id.desc()).limit(1))).scalar_one_or_none()
+    wrote = person.last_message_at
+    if wrote is not None and (answer is None or wrote > answer.recorded_at):
+        zone = work.services.settings.service.timezone
+        return work.text(EN, "digest.last_wrote", when=Markup(local_when(work, EN, wrote, zone)))
     if answer is None:
         return work.text(EN, "digest.no_reply")
     said = answer.text or f"{answer.result}: {answer.value or ''}"
-    return work.text(EN, "digest.last_reply", when=Markup(_when(work, answer.recorded_at)), text=_typed(said))
+    return work.text(EN, "digest.last_reply", when=Markup(_when(work, answer.recorded_at)), text=typed(work, said))
 
 
-async def render(work: Work, item: Item, new: bool) -> str:
-    """One item as a Telegram (HTML) message (rendered pieces go in as ``Markup``: escaped once, not twice)."""
+async def render(work: Work, item: Item, label: rules.Label | None) -> str:
+    """One item as a Telegram (HTML) message (rendered pieces go in as ``Markup``: escaped once, not twice);
+    ``label`` says why it is worth a look today (new evidence, a reminder, still unacknowledged)."""
     row, person = item.escalation, item.person
     covering = work.text(EN, "digest.covering", name=item.covering.name) if item.covering is not None else ""
     return work.text(
         EN, "digest.item", kind=Markup(kind_label(work, row.kind)),
-        new=Markup(work.text(EN, "digest.new")) if new else "", name=person.display_name, id=person.id,
+        label=Markup(work.text(EN, f"digest.label.{label}")) if label else "", name=person.display_name, id=person.id,
         covering=Markup(covering), since=Markup(_when(work, row.opened_at)),
         raised=_times(len((row.evidence or {}).get("items", []))),
         evidence=[Markup(line) for line in await _evidence(work, item)],
         scores=[Markup(line) for line in await _scores(work, person.id)],
-        last_reply=Markup(await _last_reply(work, person.id)),
+        last_reply=Markup(await _last_reply(work, person)),
         step=Markup(work.text(EN, _key(work, "step", row.kind))))
 
 

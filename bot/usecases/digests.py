@@ -4,8 +4,9 @@
   days. The day is claimed first in the ``digests`` table (unique worker and day, inserted with ``ON CONFLICT
   DO NOTHING``), in the transaction that queues the digest: a restart or a second instance never sends twice.
 - **What:** every open item of the people assigned to the worker, and to every worker they cover for (away,
-  deactivated or gone: ``routing.covering``), most urgent first, snoozed items left out. Nothing new (no item
-  new or with new evidence since it was last digested) means nothing is sent, and the day is done.
+  deactivated or gone: ``routing.covering``), most urgent first, snoozed items left out. Sent only when some
+  item is new (or has new evidence since it was last digested), is back from a snooze, or is urgent and still
+  unacknowledged (``core.digest.select``); otherwise nothing is sent, and the day is done.
 - **How:** in Telegram, a header, then one message per item with its buttons (the most urgent
   ``core.digest.SHOWN``; the rest counted in one message); by email too, when the worker has an address and
   email is configured (plain text and HTML, the same order).
@@ -105,10 +106,10 @@ async def send(work: Work, worker_id: int) -> int:
 async def _deliver(work: Work, worker: Worker, chosen: list[Item]) -> None:
     """Queue the Telegram messages and the email."""
     shown, rest = rules.split(chosen)
-    new = sum(1 for item in chosen if rules.is_new(item.entry, work.now))
+    new = sum(1 for item in chosen if rules.is_new(item.entry))
     day = local_date(work, EN, work.now, work.services.settings.service.timezone)
     header = work.text(EN, "digest.header", day=day, count=len(chosen), new=new)
-    bodies = [(item, await digest_items.render(work, item, rules.is_new(item.entry, work.now))) for item in shown]
+    bodies = [(item, await digest_items.render(work, item, rules.label(item.entry, work.now))) for item in shown]
     more = digest_items.summary(work, rest) if rest else None
     if worker.telegram_user_id is not None:
         chat = worker.telegram_user_id

@@ -102,6 +102,14 @@ def relay_person_id(worker: Worker) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+async def resumed(work: Work, worker: Worker) -> str | None:
+    """What ``worker.awaiting`` goes back to after something else used it: their open conversation, if any."""
+    row = (await work.session.execute(
+        select(Relay).where(Relay.worker_id == worker.id, Relay.closed_at.is_(None)).order_by(Relay.id.desc()).limit(1)
+    )).scalar_one_or_none()
+    return f"{PREFIX}{row.person_id}" if row is not None else None
+
+
 async def close(work: Work, caller: Worker, chat_id: int | None, person: Person) -> bool:
     """End the conversation with ``person`` and tell both sides; False when none was open."""
     current = await open_relay(work, person.id)

@@ -1,5 +1,8 @@
 """What a worker sees about each person at a glance: last reply, latest scores, open items, next session.
 
+The last reply is the later of their last answer and ``Person.last_message_at`` (anything they wrote, captioned,
+edited or tapped): someone who only typed a message has still replied.
+
 Read in a few queries for a whole caseload (``facts``), and written out in the worker's words (``scores_text``,
 ``items_text``) by /caseload, /person and the handover summary of /reassign.
 """
@@ -15,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.escalation import urgency
 from bot.services import Services
-from bot.store.models import Answer, Appointment, CheckIn, Escalation, Score
+from bot.store.models import Answer, Appointment, CheckIn, Escalation, Person, Score
 from bot.usecases.appointments import UPCOMING
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
 
@@ -24,7 +27,8 @@ ONS4_ITEMS = ("ons4_satisfied", "ons4_worthwhile", "ons4_happy", "ons4_anxious")
 
 @dataclass
 class Facts:
-    """One person's glance: when they last replied, their latest score of each kind, open items, next session."""
+    """One person's glance: when they last replied or wrote, their latest score of each kind, open items, next
+    session."""
 
     last_reply: datetime | None = None
     scores: dict[str, Score] = field(default_factory=dict)
@@ -48,6 +52,11 @@ async def facts(session: AsyncSession, person_ids: Sequence[int], now: datetime)
         .where(CheckIn.person_id.in_(ids)).group_by(CheckIn.person_id))
     for pid, at in replies.tuples():
         found[pid].last_reply = at
+    wrote = await session.execute(select(Person.id, Person.last_message_at)
+                                  .where(Person.id.in_(ids), Person.last_message_at.is_not(None)))
+    for pid, at in wrote.tuples():
+        previous = found[pid].last_reply
+        found[pid].last_reply = at if previous is None or at > previous else previous
     scores = await session.execute(select(Score).where(Score.person_id.in_(ids))
                                    .order_by(Score.recorded_at, Score.id))
     for score in scores.scalars():

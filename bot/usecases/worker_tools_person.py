@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.store.models import Answer, Appointment, CheckIn, Escalation, Person, Score
 from bot.usecases import caseload
+from bot.usecases.digest_items import typed
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
 from bot.usecases.worker_lookup import lookup, paginate, short_when, status_label
@@ -92,7 +93,8 @@ async def _answers(work: Work, person: Person) -> list[str]:
         lines.append(work.text(EN, "worker_tools.person_checkin", flow=_flow_label(work, checkin.flow_id),
                                when=when_or_never(work.services, answers[-1].recorded_at)))
         lines.extend(work.text(EN, "worker_tools.person_answer", result=_result_label(work, a.result),
-                               value=a.value, typed=a.text) for a in answers)
+                               value=a.value, typed=None if a.text is None else typed(work, a.text))
+                     for a in answers)
     return lines
 
 

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select, update
 
 from bot.store.models import AuditEvent, Escalation, Person, Worker
-from bot.usecases import access, relay
+from bot.usecases import access, caseload, relay
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import WORKER_LOCALE as EN
-from bot.usecases.worker_lookup import lookup, paginate
+from bot.usecases.worker_lookup import paginate
 from bot.usecases.worker_tools import entry, people_of
 from bot.usecases.worker_tools_facts import facts
 
@@ -45,16 +45,30 @@ async def reassign(work: Work, user_id: int, chat_id: int, words: Sequence[str])
             return
         people = await people_of(work, source)
     else:
-        named = await lookup(work, user_id, words[:split], "reassign", USAGE)
+        named = await find_person(work, caller, words[:split])
         if isinstance(named, str):
             work.send(chat_id, named)
             return
-        people = [named.person]
+        people = [named]
     people = [p for p in people if p.worker_id != target.id]
     if not people:
         work.send(chat_id, work.text(EN, "worker_tools.reassign_nothing", worker=target.name))
         return
     await move(work, caller, chat_id, people, target)
+
+
+async def find_person(work: Work, caller: Worker, words: Sequence[str]) -> Person | str:
+    """The person a supervisor names (they search everyone, so "not found" means nobody by that name), or the
+    reply to send instead."""
+    found = await caseload.find(work.session, caller, words)
+    if found.kind == "missing":
+        return work.text(EN, USAGE)
+    if found.kind == "unknown":
+        return work.text(EN, "worker_tools.person_not_found", ref=found.ref)
+    if found.kind == "ambiguous" or found.person is None:
+        return work.text(EN, "caseload.ambiguous", ref=found.ref, command="reassign",
+                         matches=[{"id": p.id, "name": p.display_name} for p in found.matches])
+    return found.person
 
 
 async def find_worker(work: Work, words: Sequence[str]) -> Worker | str:

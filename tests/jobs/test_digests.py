@@ -253,3 +253,96 @@ async def test_a_snoozed_item_is_left_out_until_its_time(h: Harness) -> None:
     assert await _tick_at(h, at(1, 9)) == 1, "Tuesday: back from the snooze, so news"
     texts = [m["text"] for m in _new(h, SAM, shown)]
     assert "Ann" in texts[1] and "Ben" in texts[2]
+
+
+def _item_of(h: Harness, chat: int, message_id: int) -> dict[str, Any]:
+    return next(m for m in h.messages(chat) if m["message_id"] == message_id)
+
+
+async def test_unacknowledged_risk_items_are_listed_every_working_day_until_acknowledged(h: Harness) -> None:
+    people = [await _invited(h, name) for name in ("Ann", "Ben", "Cat")]
+    h.clock.set(at(0, 8))
+    for person in people:
+        await _raise(h, person, "risk", text="I want to die.", reasons=["suicide.wish_to_die", "retired.rule"])
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(0, 9)) == 1
+    header, *items = _new(h, SAM, shown)
+    assert "3 open, 3 new" in header["text"] and all("· new" in m["text"] for m in items)
+    assert ("Why flagged: Wanting to die or not to be alive, or that others would be better off without them "
+            "(suicide.wish_to_die); retired.rule.") in items[0]["text"], "plain words, ids kept; unknown: the id"
+    for day, name in ((1, "Tuesday"), (2, "Wednesday"), (3, "Thursday")):
+        shown = len(h.messages(SAM))
+        assert await _tick_at(h, at(day, 9)) == 1, f"{name}: a risk nobody acknowledged is never old news"
+        header, *items = _new(h, SAM, shown)
+        assert "3 open, 0 new" in header["text"], name
+        assert [m["text"].splitlines()[1].split(" (#")[0] for m in items] == ["Ann", "Ben", "Cat"], name
+        assert all("· not acknowledged yet" in m["text"] and "· new" not in m["text"] for m in items), name
+
+    ann = items[0]  # Thursday's: acknowledged from the digest by saying what was done
+    await h.tap(SAM, "Acknowledge", ann)
+    await h.tap(SAM, "Spoke to them", _item_of(h, SAM, ann["message_id"]))
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(4, 9)) == 1
+    header, *items = _new(h, SAM, shown)
+    assert [m["text"].splitlines()[1].split(" (#")[0] for m in items] == ["Ben", "Cat"]
+    for item in items:
+        await h.tap(SAM, "Acknowledge", item)
+        await h.tap(SAM, "Spoke to them", _item_of(h, SAM, item["message_id"]))
+    assert await _tick_at(h, at(7, 9)) == 0, "every one acknowledged: nothing to say on Monday"
+
+
+async def test_a_snoozed_item_comes_back_as_a_reminder_and_new_evidence_as_new(h: Harness) -> None:
+    ann = await _invited(h, "Ann")
+    h.clock.set(at(0, 8))
+    await _raise(h, ann, "asked_contact", reason="a call please")
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(0, 9)) == 1
+    item = _new(h, SAM, shown)[1]
+    assert "· new" in item["text"]
+    await h.tap(SAM, "Remind me tomorrow", item)
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(1, 9)) == 1, "Tuesday: back from the snooze"
+    header, item = (m["text"] for m in _new(h, SAM, shown))
+    assert "1 open, 0 new" in header
+    assert "· reminder" in item and "· new" not in item, "nothing changed: a reminder, not news"
+    assert await _tick_at(h, at(2, 9)) == 0, "Wednesday: nothing to say"
+    h.clock.set(at(2, 18))
+    await _raise(h, ann, "asked_contact", reason="still waiting")
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(3, 9)) == 1
+    header, item = (m["text"] for m in _new(h, SAM, shown))
+    assert "1 open, 1 new" in header and "· new" in item and "Reason: still waiting" in item
+
+
+FILLER = ("I went to the shop and bought some bread and milk. The bus was late again so I walked home along the "
+          "river. My neighbour came round for a cup of tea in the afternoon. ")
+
+
+async def test_a_long_message_keeps_its_risk_words_in_the_digest(h: Harness, mail: MailServer) -> None:
+    await h.join(ALEX, await h.invite(SAM, "Alex Smith"))
+    opening, ending = "Dear Sam, a long week to tell you about. ", "Anyway that was my week, bye for now."
+    long = opening + FILLER * 11 + "I want to kill myself. " + FILLER * 11 + ending
+    assert 3700 < len(long) < 4096 and long.index("kill myself") > 1800
+    h.clock.set(at(0, 8))
+    await h.say(ALEX, long)
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(0, 9)) == 1
+    item = next(m["text"] for m in _new(h, SAM, shown) if "Risk in what they wrote" in m["text"])
+    assert "They wrote: “Dear Sam, a long week" in item, "the start"
+    assert "I want to kill myself." in item, "the flagged sentence from the middle"
+    assert "bye for now.”" in item, "the end"
+    assert len(item) < 1500
+    assert "Killing themselves, ending their life, or a plan or means to do it (suicide.intent)" in item
+    assert "I want to kill myself." in mail.text(mail.messages[-1])
+
+
+async def test_someone_who_only_wrote_shows_when_they_last_wrote(h: Harness) -> None:
+    await h.join(ALEX, await h.invite(SAM, "Alex Smith"))
+    h.clock.set(at(0, 8, 5))
+    await h.say(ALEX, "I am not coping at all, everything is falling apart.")
+    shown = len(h.messages(SAM))
+    assert await _tick_at(h, at(0, 9)) == 1
+    item = next(m["text"] for m in _new(h, SAM, shown) if "Distress" in m["text"])
+    assert "Last wrote Monday 2 March at 08:05." in item
+    assert "No reply from them yet" not in item
+    assert "Why flagged: Not coping, falling apart, at breaking point, panic attacks (coping.not_coping)." in item

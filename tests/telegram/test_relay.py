@@ -146,3 +146,18 @@ async def test_what_a_person_writes_in_a_conversation_is_still_screened(h: Harne
     worker_side = h.texts(WORKER_A)
     assert any("Urgent" in t for t in worker_side[-3:]), "the alert goes out as for any risk message"
     assert any("replied" in t and "dont want to be here" in t for t in worker_side[-3:]), "and reaches the chat"
+
+
+async def test_a_conversation_carries_on_after_the_worker_logs_a_reason_on_another_alert(h: Harness) -> None:
+    alex = await _alex(h)
+    await _open(h, WORKER_A, alex.id)
+    # Bea, Sam's second person, writes something alarming while Sam is talking with Alex
+    await h.join(705, await h.invite(WORKER_A, "Bea Jones"))
+    await h.say(705, "i want to die")
+    alert = [m for m in h.messages(WORKER_A) if "Urgent" in (m.get("text") or "")][-1]
+    await h.tap(WORKER_A, "Acknowledge", alert)
+    await h.tap(WORKER_A, "No action needed (say why)",
+                [m for m in h.messages(WORKER_A) if m["message_id"] == alert["message_id"]][0])
+    await h.say(WORKER_A, "Spoke to her daughter, she is with her")
+    await h.say(WORKER_A, "Alex, are you still there?")
+    assert h.texts(ALEX)[-1].endswith("Alex, are you still there?")

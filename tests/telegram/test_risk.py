@@ -33,6 +33,10 @@ async def _rows(h: Harness, model: Any) -> list[Any]:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
 
 
+def _toast(h: Harness) -> str:
+    return str([c["params"] for c in h.sandbox.state.calls if c["method"] == "answerCallbackQuery"][-1].get("text"))
+
+
 def _alert(h: Harness, chat: int) -> dict[str, Any]:
     alerts = [m for m in h.messages(chat) if "Urgent" in (m.get("text") or "")]
     assert alerts, f"no urgent alert in chat {chat}: {h.texts(chat)}"
@@ -73,7 +77,8 @@ async def test_acknowledging_asks_what_was_done_and_logs_it_once(harness: Harnes
     # the same button pressed again (an old copy): nothing more is logged
     await h.press(WORKER, alert["message_id"], f"es:{escalation.id}:spoke")
     assert len(await _rows(h, SafeguardingEntry)) == 1
-    assert "Already acknowledged" in _alert(h, WORKER)["text"]
+    assert _toast(h) == "Already dealt with by Sam Worker at 09:00 (Spoke to them) — nothing more to do."
+    assert _alert(h, WORKER)["text"].count("Acknowledged") == 1, "the alert is not written on again"
 
 
 async def test_no_action_needed_asks_why_and_logs_the_reason(harness: Harness) -> None:
@@ -83,10 +88,14 @@ async def test_no_action_needed_asks_why_and_logs_the_reason(harness: Harness) -
     await h.tap(WORKER, "Acknowledge", _alert(h, WORKER))
     await h.tap(WORKER, "No action needed (say why)", _alert(h, WORKER))
     assert "type why" in h.texts(WORKER)[-1]
+    assert "Waiting for your reason" in _alert(h, WORKER)["text"] and not h.buttons(_alert(h, WORKER))
     await h.say(WORKER, "Quoting song lyrics, <b>checked</b> with them by phone")
     [entry] = await _rows(h, SafeguardingEntry)
     assert (entry.action, entry.note) == ("no_action", "Quoting song lyrics, <b>checked</b> with them by phone")
-    assert "&lt;b&gt;checked" in h.messages(WORKER)[-1]["text"] or "<b>checked" in h.texts(WORKER)[-1]
+    assert h.texts(WORKER)[-1] == ("✓ Acknowledged by Sam Worker at 09:00: No action needed — "
+                                   "Quoting song lyrics, <b>checked</b> with them by phone")
+    alert = _alert(h, WORKER)["text"]
+    assert "i want to die" in alert and alert.endswith("with them by phone") and "Waiting" not in alert
 
 
 async def test_risk_mid_checkin_sets_the_checkin_aside_kindly(harness: Harness) -> None:

@@ -20,7 +20,15 @@ worth keeping: 153 mixed messages gave risk recall 0.72, distress-or-risk recall
 0.08, and 51 deliberately tricky ordinary messages were flagged at 0.12. Ten earlier rows that encoded the
 old past-and-resolved policy were relabelled ``none`` (tag ``relabelled_policy``; see screening/README.md).
 
-``corpus_heldout.jsonl`` is the slot for the next held-out part, **v5**, written blind by another author.
+Held-out **v5** (257 messages: 80 risk, 80 distress, 97 ordinary) was written blind by another author, told
+to avoid clichés and to use phrasings not found in common lists. Its honest first run, before any tuning on
+it: risk recall 0.375, distress-or-risk recall 0.550, ordinary messages flagged 0.052 (risk precision
+0.857). Indirect risk was the big gap: a means with a time or intent ("the rope is in the garage"),
+farewells in ordinary words, relapse of self-harm, harm from others told through plain verbs, and
+emergencies told without the textbook words. It then joined the tuning part (tag ``heldout_v5``) and was
+treated, like v4, as symptoms of missing general coverage rather than sentences to fit.
+
+``corpus_heldout.jsonl`` is the slot for the next held-out part, **v6**, written blind by another author.
 Until it is dropped in (an empty file is the placeholder) the held-out tests skip. Do not tune on the
 held-out part: when its figures have been recorded here, move it into tuning with its own tag and start a
 new one.
@@ -114,8 +122,8 @@ def test_the_corpus_is_big_varied_and_split() -> None:
 TARGETS = {"risk_recall": 0.97, "flagged_recall": 0.90, "ordinary_flagged": 0.05}
 """The issue's targets."""
 
-HELD_OUT_FLOOR = {"risk_recall": 0.83, "flagged_recall": 0.77, "ordinary_flagged": 0.08}
-"""What the rules reached on the last blind held-out part (v4) when it was first run: the next one must at
+HELD_OUT_FLOOR = {"risk_recall": 0.37, "flagged_recall": 0.55, "ordinary_flagged": 0.08}
+"""What the rules reached on the last blind held-out part (v5) when it was first run: the next one must at
 least not be worse."""
 
 
