@@ -21,11 +21,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.core.screening.excerpt import excerpt
 from bot.delivery.outbox import URGENT, Keyboard
 from bot.store.models import Escalation, Person, Worker
 from bot.usecases import routing
 from bot.usecases.item_buttons import item_keyboard
 from bot.usecases.work import Work
+from bot.usecases.worker_lookup import short_when
 
 EN = "en"
 
@@ -44,19 +46,18 @@ class Routed:
 
 
 def _time(work: Work, at: datetime) -> str:
-    return routing.local(work.services.settings, at).strftime("%H:%M")
+    """When, for a worker who may read it days later: "Tue 3 Mar 14:05"."""
+    return short_when(work.services, at)
 
 
-QUOTE_HEAD, QUOTE_TAIL = 400, 1600
-"""A long message is quoted by its start and its end in a Telegram alert (risk is often at the end), so
-the alert stays within Telegram's 4,096 characters; the email and the item's evidence keep it whole."""
+QUOTE_CHARS = 2000
+"""A long message is shortened in a Telegram alert (its start, every flagged sentence, its end), so the
+alert stays within Telegram's 4,096 characters; the email and the item's evidence keep it whole."""
 
 
-def quote(text: str) -> str:
-    """What a person wrote, shortened for an alert: the start and the end, with "…" between."""
-    if len(text) <= QUOTE_HEAD + QUOTE_TAIL + 10:
-        return text
-    return f"{text[:QUOTE_HEAD].rstrip()} … {text[-QUOTE_TAIL:].lstrip()}"
+def quote(work: Work, text: str) -> str:
+    """What a person wrote, shortened for an alert without losing what made it alarming."""
+    return excerpt(work.services.screener, text, QUOTE_CHARS)
 
 
 def _reasons(reasons: list[str]) -> str:
@@ -121,7 +122,7 @@ async def alert_person(work: Work, escalation: Escalation, person: Person, text:
     subject = work.text(EN, "safety.alert.email_subject", person_id=person.id)
     reached = []
     for to, why in routed.recipients:
-        short = _person_alert(work, person, quote(text), reasons, work.now, why)
+        short = _person_alert(work, person, quote(work, text), reasons, work.now, why)
         if _send(work, to, short, keyboard, subject, _person_alert(work, person, text, reasons, work.now, why)):
             reached.append(to.id)
     if routed.duty_email:
@@ -137,7 +138,7 @@ async def alert_person(work: Work, escalation: Escalation, person: Person, text:
 async def alert_stranger(work: Work, user_id: int, username: str | None, text: str, reasons: list[str]) -> bool:
     """Alert the duty contact (or every supervisor) about a risk message from someone not enrolled."""
     who = f"@{username}" if username else f"user {user_id}"
-    body = work.text(EN, "safety.alert.stranger", who=who, time=_time(work, work.now), text=quote(text),
+    body = work.text(EN, "safety.alert.stranger", who=who, time=_time(work, work.now), text=quote(work, text),
                      reasons=_reasons(reasons))
     subject = work.text(EN, "safety.alert.email_subject_stranger")
     duties = await routing.on_duty(work.session, work.services.settings, work.now)
@@ -169,7 +170,7 @@ async def forward_due(work: Work, batch: int) -> int:
                     if w.id not in alerted and all(w.id != t.id for t in targets)]
         latest = (escalation.evidence.get("items") or [{}])[-1]
         why = work.text(EN, "safety.alert.why_unacknowledged", minutes=settings.escalation.ack_minutes)
-        body = _person_alert(work, person, quote(str(latest.get("text", ""))), list(latest.get("reasons", [])),
+        body = _person_alert(work, person, quote(work, str(latest.get("text", ""))), list(latest.get("reasons", [])),
                              escalation.alerted_at or work.now, why)
         subject = work.text(EN, "safety.alert.email_subject", person_id=person.id)
         keyboard = item_keyboard(work, escalation, person)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from bot.testing import Harness
 from bot.usecases.escalations import raise_escalation
 
 WORKER_A, WORKER_B, SUPERVISOR = 501, 502, 503
-ALEX, BEA, CAL = 701, 702, 703
+ALEX, BEA, CAL, DEE = 701, 702, 703, 704
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ async def test_workload_for_supervisors_counts_open_and_overdue_items(h: Harness
     text = h.texts(SUPERVISOR)[-1]
     assert text.startswith("Workload (3 workers)")
     assert "Sam Jones — 2 people, 2 open items, 1 overdue · away until" in text
-    assert "Rhys Owen — 1 people, 0 open items, none overdue" in text
+    assert "Rhys Owen — 1 person, 0 open items, none overdue" in text
     await h.say(WORKER_A, "/workload")
     assert h.texts(WORKER_A)[-1] == "Sorry, that command is for supervisors."
 
@@ -184,7 +185,7 @@ async def test_reassign_one_person_keeps_history_and_moves_open_items(h: Harness
     assert h.texts(SUPERVISOR)[-1].startswith("✓ Moved 1 to Rhys Owen: Alex Smith.")
     assert h.texts(WORKER_A)[-1] == "Pat Lead moved 1 of your people to Rhys Owen: Alex Smith."
     told = h.texts(WORKER_B)[-1]
-    assert "Pat Lead moved 1 people to you." in told and "Alex Smith" in told and "UCLA-3 6/9" in told
+    assert "Pat Lead moved 1 person to you." in told and "Alex Smith" in told and "UCLA-3 6/9" in told
     moved = await _person(h, "Alex Smith")
     assert moved.worker_id == 2
     assert [s.id for s in await _rows(h, Score) if s.person_id == alex.id] == before
@@ -207,6 +208,8 @@ async def test_reassign_a_whole_caseload(h: Harness) -> None:
     assert actions.count("reassigned_from:1") == 2
     await h.say(SUPERVISOR, "/reassign all from Sam to Rhys")
     assert "Nothing to move" in h.texts(SUPERVISOR)[-1]
+    await h.say(SUPERVISOR, "/reassign Zed to Rhys")
+    assert h.texts(SUPERVISOR)[-1].startswith("I can't find anyone called “Zed”."), "a supervisor searches everyone"
     await h.say(SUPERVISOR, "/reassign Cal to Nobody")
     assert "I can't find an active worker “Nobody”" in h.texts(SUPERVISOR)[-1]
     await h.say(SUPERVISOR, "/reassign Cal")
@@ -225,3 +228,26 @@ async def test_worker_help_and_hint(h: Harness) -> None:
         assert "I can only pass on answers" not in h.texts(WORKER_A)[-1]
     await h.say(ALEX, "/help")
     assert "Worker commands" not in h.texts(ALEX)[-1]
+
+
+async def test_caseload_counts_in_good_english(h: Harness) -> None:
+    await h.say(WORKER_B, "/caseload")
+    assert h.texts(WORKER_B)[-1].startswith("Your caseload (1 person, 0 with open items)")
+    await _raise(h, "Cal Evans", "low_score")
+    await h.say(SUPERVISOR, "/workload")
+    assert "Rhys Owen — 1 person, 1 open item, none overdue" in h.texts(SUPERVISOR)[-1]
+
+
+async def _caseload_entry(h: Harness, name: str) -> str:
+    """``name``'s lines in the worker's /caseload."""
+    await h.say(WORKER_A, "/caseload")
+    return h.texts(WORKER_A)[-1].split(name)[1].split("\n\n")[0]
+
+
+async def test_someone_who_only_wrote_has_a_last_reply_in_the_caseload(h: Harness) -> None:
+    await h.join(DEE, await h.invite(WORKER_A, "Dee Newcomer"))
+    assert "last reply never" in await _caseload_entry(h, "Dee Newcomer")
+    h.clock.set(h.clock.now() + timedelta(hours=1, minutes=5))
+    await h.say(DEE, "I am not coping at all, everything is falling apart.")
+    dee = await _caseload_entry(h, "Dee Newcomer")
+    assert "last reply Mon 2 Mar 10:05" in dee and "open items: 🟠 distress" in dee, dee
