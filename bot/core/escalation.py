@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-KINDS: tuple[str, ...] = ("risk", "distress", "asked_contact", "low_score", "disengaged", "unreachable", "stopped")
-"""Design §5, most urgent first: the order of a digest."""
+KINDS: tuple[str, ...] = ("risk", "distress", "asked_contact", "message", "low_score", "disengaged", "unreachable",
+                          "stopped")
+"""Design §5, most urgent first: the order of a digest. ``message`` holds what a person wrote that was
+neither an answer nor flagged, so that nothing they write goes unread."""
 
 URGENT = "risk"
 """The one kind that alerts at once and that no button the person taps can close."""

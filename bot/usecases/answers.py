@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from bot.core.flows import engine
 from bot.core.flows.model import Flow
-from bot.usecases import checkins, everyone_else, prompts
+from bot.usecases import checkins, prompts
 from bot.usecases.work import Tap, Work
 
 
@@ -67,15 +67,21 @@ async def keep(work: Work, user_id: int, text: str) -> None:
     await checkins.answer(work, user_id, None, _typed_event(text), answers_only=True)
 
 
-async def typed(work: Work, user_id: int, chat_id: int, text: str, *, answered: bool = False) -> None:
-    """Typed text: an answer if the open check-in's step takes one, else a gentle reply.
+Typed = Literal["answer", "nudged", "none"]
+"""What typed text was to the person's check-in: an answer it took, text its step could not take (the
+person was nudged back to the question), or nothing (no open check-in)."""
+
+
+async def typed(work: Work, user_id: int, chat_id: int, text: str, *, answered: bool = False) -> Typed:
+    """Typed text: an answer if the open check-in's step takes one (else a nudge back to the question).
 
     ``answered``: the text was already answered (screening found risk or distress), so it is taken only as
-    an answer the step accepts, with no nudge and no gentle reply; the open question stays as it was.
+    an answer the step accepts, with no nudge; the open question stays as it was.
     """
     done = await checkins.answer(work, user_id, None, _typed_event(text), answers_only=answered)
-    if done.outcome == "recorded" and done.checkin is not None:
+    if done.outcome != "recorded":
+        return "none"
+    if done.checkin is not None:
         work.unbutton(chat_id, done.checkin.message_id)  # answered by typing: its buttons go
     done.show(work)
-    if done.outcome != "recorded" and not answered:
-        await everyone_else.reply_to_text(work, user_id, chat_id)
+    return "nudged" if any(isinstance(effect, engine.Nudge) for effect in done.effects) else "answer"

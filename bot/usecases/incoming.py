@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from bot.usecases import answers, everyone_else, relay, safety, worker_text
+from bot.usecases import answers, everyone_else, passing_on, relay, safety, worker_text
 from bot.usecases.enrolment import person_for_user, worker_for_user
 from bot.usecases.work import Work
 
@@ -29,8 +29,15 @@ async def text(work: Work, user_id: int, chat_id: int, text: str, username: str 
     await safety.respond_person(work, person, chat_id, text, screening)  # risk also sets the check-in aside
     if await relay.from_person(work, person, chat_id, text):
         return  # in a conversation with their worker: it goes to the worker, not to the check-in
-    if screening.level != "risk":
-        await answers.typed(work, user_id, chat_id, text, answered=screening.flagged)
+    if screening.level == "risk":
+        return
+    took = await answers.typed(work, user_id, chat_id, text, answered=screening.flagged)
+    if took == "answer" or screening.flagged:
+        return
+    if took == "nudged":
+        await passing_on.note(work, person, text)  # nudged back to the question; the worker still sees it
+    elif not await passing_on.pass_on(work, person, chat_id, text):
+        await everyone_else.reply_to_text(work, user_id, chat_id)
 
 
 async def caption(work: Work, user_id: int, chat_id: int, caption: str | None,

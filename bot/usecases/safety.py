@@ -91,7 +91,7 @@ async def _distress(work: Work, person: Person, chat_id: int, text: str, screeni
         work.send(chat_id, work.text(person.locale, "safety.distress_stranger"))
         return
     work.send(chat_id, work.text(person.locale, "safety.distress", worker=reader.name,
-                                 when=_next_digest(work, person, reader)))
+                                 when=next_digest(work, person, reader)))
 
 
 def _when_working(work: Work, person: Person) -> str:
@@ -101,7 +101,7 @@ def _when_working(work: Work, person: Person) -> str:
     return local_when(work, person.locale, start, person.timezone)
 
 
-def _next_digest(work: Work, person: Person, reader: Worker) -> str:
+def next_digest(work: Work, person: Person, reader: Worker) -> str:
     """When ``reader``'s next digest goes out (it will hold this item), in the person's words."""
     settings = work.services.settings
     working = routing.working_time(settings)
