@@ -54,9 +54,10 @@ async def facts(session: AsyncSession, person_ids: Sequence[int], now: datetime)
         found[pid].last_reply = at
     wrote = await session.execute(select(Person.id, Person.last_message_at)
                                   .where(Person.id.in_(ids), Person.last_message_at.is_not(None)))
-    for pid, at in wrote.tuples():
-        previous = found[pid].last_reply
-        found[pid].last_reply = at if previous is None or at > previous else previous
+    for pid, wrote_at in wrote.tuples():
+        answered = found[pid].last_reply
+        if wrote_at is not None and (answered is None or wrote_at > answered):
+            found[pid].last_reply = wrote_at
     scores = await session.execute(select(Score).where(Score.person_id.in_(ids))
                                    .order_by(Score.recorded_at, Score.id))
     for score in scores.scalars():

@@ -60,7 +60,7 @@ def build_screener(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Screen
         recent_past=phrases("context.recent_past"), ongoing=phrases("context.ongoing"),
         resolved=phrases("context.resolved"), resolved_well=phrases("context.resolved_well"),
         relapse=phrases("context.relapse"),
-        clause_breaks=words("context.clause_breaks"))
+        clause_breaks=words("context.clause_breaks"), joins=words("context.joins"))
     rules = []
     for raw in found.rules:
         found_patterns = compiled([(p, f"{raw.where}.patterns[{i}]") for i, p in enumerate(raw.patterns)])
@@ -69,7 +69,7 @@ def build_screener(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Screen
         rules.append(Rule(raw.id, cast(Level, raw.level), raw.about, raw.lang, Matcher(found_patterns),
                           Matcher(unless),
                           tuple(raw.examples), tuple(raw.not_examples), raw.where,
-                          Matcher(needs) if needs else None))
+                          tuple(Matcher([need]) for need in needs) if needs else None))
     if not rules and not problems:
         problems.append("no rules found: a screener needs at least one [[rules]] entry")
     vocabulary = frozenset(compiler.vocabulary)

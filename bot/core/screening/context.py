@@ -52,6 +52,9 @@ class Context:
     resolved_well: Matcher
     relapse: Matcher
     clause_breaks: TokenSet
+    joins: TokenSet = TokenSet()
+    """Break words that join a clause to the one before it in the same telling ("and"): a past phrase in
+    the clauses before reaches the match ("Two years ago I was in a dark place **and** tried to end it")."""
 
 
 class Scene:
@@ -124,13 +127,21 @@ class Scene:
         and whether the present is clearly good (``resolved_well``: the match then counts for nothing)."""
         left, right = self.clause(start, end)
 
-        def within(name: str) -> str | None:
+        def within(name: str, first: int = left) -> str | None:
             for s, e in self.spans(name):
-                if left <= s and e <= right:
+                if first <= s and e <= right:
                     return self.message.text(s, e)
             return None
 
         past = within("past") or (within("recent_past") if level == "distress" else None)
+        if past is None and within("ongoing") is None:
+            # The clause may continue an earlier one of the same sentence ("… ago I was low and tried …").
+            first = left
+            tokens = self.message.tokens
+            while first > 0 and tokens[first - 1] in self.context.joins:
+                first = self.clause(first - 1, first - 1)[0]
+            if first < left:
+                past = within("past", first)
         if past is None or within("ongoing") is not None or self.spans("relapse"):
             return None
         well = any(e <= start or s >= end for s, e in self.spans("resolved_well"))

@@ -25,10 +25,11 @@ class Rule:
     not_examples: tuple[str, ...] = ()
     source: str = ""
     """Where the rule is defined, e.g. ``screening/rules.toml: rules[3]``."""
-    needs: Matcher | None = None
+    needs: tuple[Matcher, ...] | None = None
     """If set, a match counts only when one of these patterns also matches elsewhere in the message (any
     sentence, not overlapping the match nor covered by ``unless``): for cues that are ambiguous alone ("I
-    won't be here next week")."""
+    won't be here next week"). One matcher per pattern, so each pattern's matches are all seen (a long cue
+    starting at a word does not hide a short one starting there too)."""
 
 
 class Screener:
@@ -89,7 +90,7 @@ class Screener:
                 covering = next(((s, e) for s, e in excepts if s < end and start < e), None)
                 if rule.needs is not None and support is None:
                     # A supporting sign the rule's own exceptions cover ("… next week, I'm moving") is none.
-                    support = [(s, e) for s, e in rule.needs.find(message)
+                    support = [(s, e) for needed in rule.needs for s, e in needed.find(message)
                                if not any(xs < e and s < xe for xs, xe in excepts)]
                 backing = None if support is None else \
                     next(((s, e) for s, e in support if e <= start or s >= end), None)

@@ -17,7 +17,8 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CLASS_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TABLES: dict[str, tuple[str, ...]] = {"normalise": ("emoji", "contractions", "endings", "words")}
 LISTS: dict[str, tuple[str, ...]] = {"negation": ("cues", "transparent", "ignore"),
-         "context": ("past", "recent_past", "ongoing", "resolved", "resolved_well", "relapse", "clause_breaks"),
+         "context": ("past", "recent_past", "ongoing", "resolved", "resolved_well", "relapse", "clause_breaks",
+                     "joins"),
          "fuzzy": ("words", "never")}
 NUMBERS = {"negation": {"max_gap": (0, 12, 6)},
            "fuzzy": {"min_length": (3, 20, 6), "two_typos_from": (4, 30, 9)}}

@@ -10,7 +10,9 @@ Each step is the same for a message and for a rule's patterns, so a rule written
    marks, the Gurmukhi nukta).
 2. Emoji listed in ``[normalise] emoji`` become words (``🔪`` → ``emoji_knife``); other emoji and symbols
    are spaces. A lone ``*`` inside a word is read as ``i`` ("k*ll" → "kill").
-3. ``. ! ?`` and new lines end a sentence; ``, ; : ( )`` and dashes end a clause. Both are kept as marks.
+3. A decimal point inside a number is the word ``dot`` ("sugar 1.9" → "sugar 1dot9") and a thousands comma
+   goes ("£3,000" → "3000"); otherwise ``. ! ?`` and new lines end a sentence; ``, ; : ( )`` and dashes
+   end a clause. Both are kept as marks.
 4. Words with an apostrophe are looked up in ``contractions`` ("can't" → "can not"), else split at an
    ``endings`` entry ("couldn't" → "could not", Welsh "teimlo'n" → "teimlo yn"); other apostrophes go.
 5. A letter typed three or more times is squeezed ("sooooo" → "so" if the rules know "so", else "soo").
@@ -40,6 +42,8 @@ LATIN_EXTRA = {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "o
                "ي": "ی", "ك": "ک"}
 STAR = re.compile(r"(?<=[^\W\d_])\*(?=[^\W\d_])")
 RUN = re.compile(r"([a-z])\1{2,}")
+DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 def _char(ch: str, emoji: Mapping[str, str]) -> str:
@@ -106,6 +110,8 @@ class Normaliser:
         if "&" in text:
             text = html.unescape(text)
         text = STAR.sub("i", unicodedata.normalize("NFC", text))
+        if "." in text or "," in text:
+            text = THOUSANDS.sub("", DECIMAL.sub("dot", text))
         out = []
         for ch in text:
             mapped = self._chars.get(ch)

@@ -96,3 +96,14 @@ def test_exceptions_name_the_idiom(screener: Screener) -> None:
     hits = screener.screen("my wife will kill me if I forget the milk").hits
     assert [(h.status, h.rule) for h in hits] == [("excepted", "harm.threat")]
     assert "kill me if i forget" in hits[0].cue
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # a past phrase reaches a clause joined by "and", not one turned by "but"
+    ("Two years ago I was in a very dark place and tried to end it. I'm in a good place now.", "none"),
+    ("Years ago I was fine but now I want to end it", "risk"),
+    # one sign inside a longer cue still supports ("no point" within "no point checking in next week")
+    ("no point checking in next week love i wont be here", "risk"),
+])
+def test_joined_clauses_and_overlapping_support(screener: Screener, text: str, level: str) -> None:
+    assert screener.screen(text).level == level, screener.screen(text)

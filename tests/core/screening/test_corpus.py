@@ -26,10 +26,25 @@ it: risk recall 0.375, distress-or-risk recall 0.550, ordinary messages flagged 
 0.857). Indirect risk was the big gap: a means with a time or intent ("the rope is in the garage"),
 farewells in ordinary words, relapse of self-harm, harm from others told through plain verbs, and
 emergencies told without the textbook words. It then joined the tuning part (tag ``heldout_v5``) and was
-treated, like v4, as symptoms of missing general coverage rather than sentences to fit.
+treated, like v4, as symptoms of missing general coverage rather than sentences to fit: composable signs
+(a means with a time or intent, farewells in ordinary words, relapse, harm and emergencies told plainly, the
+breadth of distress; ``screening/signs.toml``), a past phrase reaching a clause joined by "and", and plain
+phrases in Welsh, Polish and Urdu/Punjabi. After that work v5 scores 1.000 / 1.000 / 0.000 as tuning data,
+which says nothing about unseen wording. New varied messages written afterwards by the author of the fixes
+carry the tag ``written_v6r`` (not blind; about half plain wording, half indirect, in all four languages).
+Their first run, before any fix aimed at them, was again a warning: 184 messages (72 risk, 51 distress, 61
+ordinary) gave risk recall 0.764, distress-or-risk recall 0.691, ordinary flagged 0.033; every plain risk
+message was caught, every miss was indirect (a belt and a beam, the times of trains that do not stop, a note
+"he'll find", a floppy baby, carers not coming). 12 of them were already in the tuning part and were not
+added twice; 27 tricky ordinary messages written to probe the new rules were added afterwards.
 
-``corpus_heldout.jsonl`` is the slot for the next held-out part, **v6**, written blind by another author.
-Until it is dropped in (an empty file is the placeholder) the held-out tests skip. Do not tune on the
+Held-out **v6** (``corpus_heldout.jsonl``, 229 messages after 11 already in tuning were removed: 66 risk,
+68 distress, 95 ordinary) was written blind by another author, about half in plain everyday wording and half
+indirect. Its honest first run, before any tuning on it: risk recall 0.697, distress-or-risk recall 0.724,
+ordinary messages flagged 0.074 (risk precision 0.920). Plain risk was mostly caught; the misses were scams
+in progress, farewells in ordinary words, financial and coercive abuse told plainly, and distress in
+everyday words (grief anniversaries, bills, a quiet house, worry about results). These are the honest
+figures for messages the rules have not seen, and they miss the issue's targets. Do not tune on the
 held-out part: when its figures have been recorded here, move it into tuning with its own tag and start a
 new one.
 """

@@ -45,3 +45,9 @@ def test_sentences_and_clauses_are_marked(screener: Screener) -> None:
 def test_real_words_near_a_keyword_are_left_alone(screener: Screener) -> None:
     for word in ("lovely", "putting", "gutting", "tables", "strange", "coming", "expressed", "impression"):
         assert screener.normaliser.split(word).tokens == (word,)
+
+
+def test_a_decimal_point_does_not_end_a_sentence(screener: Screener) -> None:
+    assert screener.normaliser.split("sugar is 1.9. ok").tokens == ("sugar", "is", "1dot9", ".", "ok")
+    assert "3000" in screener.normaliser.split("lost £3,000").tokens
+    assert screener.screen("sugar is 1.9 and im shaking, no dextrose left").level == "risk"
