@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from markupsafe import Markup
 from sqlalchemy import select
 
 from bot.core.screening.excerpt import excerpt
@@ -26,6 +27,7 @@ from bot.delivery.outbox import URGENT, Keyboard
 from bot.store.models import Escalation, Person, Worker
 from bot.usecases import routing
 from bot.usecases.item_buttons import item_keyboard
+from bot.usecases.reasons import reasons_text
 from bot.usecases.work import Work
 from bot.usecases.worker_lookup import short_when
 
@@ -60,8 +62,9 @@ def quote(work: Work, text: str) -> str:
     return excerpt(work.services.screener, text, QUOTE_CHARS)
 
 
-def _reasons(reasons: list[str]) -> str:
-    return ", ".join(reasons) or "screening"
+def _reasons(work: Work, reasons: list[str]) -> Markup:
+    """Why it was flagged, in words (each rule's description with its id), already escaped."""
+    return Markup(reasons_text(work, reasons))
 
 
 async def route(work: Work, person: Person) -> Routed:
@@ -108,9 +111,9 @@ def _plain(html: str) -> str:
 def _person_alert(work: Work, person: Person, text: str, reasons: list[str], at: datetime, why: str) -> str:
     if not why:
         return work.text(EN, "safety.alert.person", name=person.display_name, person_id=person.id,
-                         time=_time(work, at), text=text, reasons=_reasons(reasons))
+                         time=_time(work, at), text=text, reasons=_reasons(work, reasons))
     return work.text(EN, "safety.alert.covering", name=person.display_name, person_id=person.id,
-                     worker=person.worker.name, time=_time(work, at), text=text, reasons=_reasons(reasons),
+                     worker=person.worker.name, time=_time(work, at), text=text, reasons=_reasons(work, reasons),
                      why_you=why)
 
 
@@ -139,7 +142,7 @@ async def alert_stranger(work: Work, user_id: int, username: str | None, text: s
     """Alert the duty contact (or every supervisor) about a risk message from someone not enrolled."""
     who = f"@{username}" if username else f"user {user_id}"
     body = work.text(EN, "safety.alert.stranger", who=who, time=_time(work, work.now), text=quote(work, text),
-                     reasons=_reasons(reasons))
+                     reasons=_reasons(work, reasons))
     subject = work.text(EN, "safety.alert.email_subject_stranger")
     duties = await routing.on_duty(work.session, work.services.settings, work.now)
     reached = [_send(work, duty, body, [], subject) for duty in duties]

@@ -20,6 +20,7 @@ from bot.store.models import Answer, CheckIn, Escalation, Person, Score, Worker
 from bot.usecases.reasons import reasons_text
 from bot.usecases.wording import local_date, local_when
 from bot.usecases.work import Work
+from bot.usecases.worker_lookup import short_when
 
 EN = "en"
 TYPED_LIMIT = 600
@@ -99,14 +100,43 @@ async def _answers(work: Work, checkin_id: Any) -> str | None:
     return work.text(EN, "digest.answers", answers=shown) if shown else None
 
 
+WORDS_SHOWN = 5
+"""At most this many of a person's messages are quoted in one item (the newest), so nothing they wrote since
+the last digest is left out unless there are more, and then the count says so."""
+
+
+def _words(work: Work, item: Item, entries: list[dict[str, Any]]) -> list[str]:
+    """What the person wrote: every message since the item was last in a digest (the newest if none is new)."""
+    said = [e for e in entries if isinstance(e.get("text") or e.get("message"), str) and (e.get("text") or
+                                                                                          e.get("message"))]
+    seen = item.escalation.digested_at
+    new = [e for e in said if seen is None or str(e.get("at", "")) > seen.isoformat()] or said[-1:]
+    shown = new[-WORDS_SHOWN:]
+    if not shown:
+        return []
+    limit = TYPED_LIMIT if len(shown) == 1 else max(200, 2 * TYPED_LIMIT // len(shown))
+    lines = []
+    if len(new) > len(shown):
+        lines.append(work.text(EN, "digest.evidence.earlier", count=len(new) - len(shown)))
+    for entry in shown:
+        words = str(entry.get("text") or entry.get("message"))
+        lines.append(work.text(EN, "digest.evidence.message", text=typed(work, words, limit),
+                               when=_when_said(work, entry.get("at")) if len(shown) > 1 else None))
+    return lines
+
+
+def _when_said(work: Work, at: Any) -> str | None:
+    try:
+        return short_when(work.services, datetime.fromisoformat(str(at))) if at else None
+    except ValueError:
+        return None
+
+
 async def _evidence(work: Work, item: Item) -> list[str]:
     """Lines from the newest piece of evidence (and the answers of the check-in it came from)."""
     entries = (item.escalation.evidence or {}).get("items", [])
     latest: dict[str, Any] = entries[-1] if entries and isinstance(entries[-1], dict) else {}
-    lines: list[str] = []
-    words = latest.get("text") or latest.get("message")
-    if isinstance(words, str) and words:
-        lines.append(work.text(EN, "digest.evidence.message", text=typed(work, words)))
+    lines = _words(work, item, [e for e in entries if isinstance(e, dict)])
     reasons = latest.get("reasons")
     if isinstance(reasons, list) and reasons:
         lines.append(work.text(EN, "digest.evidence.reasons", reasons=Markup(reasons_text(work, reasons))))

@@ -39,7 +39,8 @@ async def lookup(work: Work, user_id: int, words: Sequence[str], command: str, u
         return work.text(WORKER_LOCALE, usage_key)
     if found.kind == "unknown":
         await access.outside(work, worker, command, found.ref)
-        return work.text(WORKER_LOCALE, "caseload.not_found", ref=found.ref)
+        key = "worker_tools.person_not_found" if worker.is_supervisor else "caseload.not_found"
+        return work.text(WORKER_LOCALE, key, ref=found.ref)
     if found.kind == "ambiguous":
         matches = [{"id": p.id, "name": p.display_name} for p in found.matches]
         return work.text(WORKER_LOCALE, "caseload.ambiguous", ref=found.ref, command=command, matches=matches)

@@ -39,7 +39,8 @@ async def test_a_message_outside_a_checkin_reaches_the_next_digest(harness: Harn
     seen = len(h.messages(WORKER))
     await h.advance(timedelta(days=1))  # Tuesday 09:00: the digest
     digest = "\n".join(h.texts(WORKER)[seen:])
-    assert "Alex" in digest and "the cat is with next door" in digest
+    assert "Alex" in digest and "the cat is with next door" in digest and QUIET_WORDS in digest, \
+        "every message since the last digest is there, not just the newest"
 
 
 async def test_text_a_question_cannot_take_nudges_and_still_reaches_the_worker(harness: Harness) -> None:

@@ -229,8 +229,9 @@ async def test_an_ordinary_message_is_not_flagged(harness: Harness) -> None:
     h = harness
     await _enrolled(h)
     await h.say(PERSON, "I'd kill for a cuppa, my feet are killing me after the walk")
-    assert SIGNPOSTING not in h.texts(PERSON)[-1]
-    assert not await _rows(h, Escalation)
+    assert "passed it on to Sam Worker" in h.texts(PERSON)[-1], "not flagged: passed on like any message"
+    assert [e.kind for e in await _rows(h, Escalation)] == ["message"]
+    assert not [m for m in h.messages(WORKER) if "Urgent" in (m.get("text") or "")]
 
 
 async def test_a_caption_is_screened_like_text(harness: Harness) -> None:
