@@ -38,15 +38,40 @@ message was caught, every miss was indirect (a belt and a beam, the times of tra
 "he'll find", a floppy baby, carers not coming). 12 of them were already in the tuning part and were not
 added twice; 27 tricky ordinary messages written to probe the new rules were added afterwards.
 
-Held-out **v6** (``corpus_heldout.jsonl``, 229 messages after 11 already in tuning were removed: 66 risk,
-68 distress, 95 ordinary) was written blind by another author, about half in plain everyday wording and half
-indirect. Its honest first run, before any tuning on it: risk recall 0.697, distress-or-risk recall 0.724,
-ordinary messages flagged 0.074 (risk precision 0.920). Plain risk was mostly caught; the misses were scams
-in progress, farewells in ordinary words, financial and coercive abuse told plainly, and distress in
-everyday words (grief anniversaries, bills, a quiet house, worry about results). These are the honest
-figures for messages the rules have not seen, and they miss the issue's targets. Do not tune on the
-held-out part: when its figures have been recorded here, move it into tuning with its own tag and start a
-new one.
+Held-out **v6** (229 messages after 11 already in tuning were removed: 66 risk, 68 distress, 95 ordinary) was
+written blind by another author, about half in plain everyday wording and half indirect. Its honest first run,
+before any tuning on it: risk recall 0.697, distress-or-risk recall 0.724, ordinary messages flagged 0.074
+(risk precision 0.920). Plain risk was mostly caught; the misses were scams in progress, farewells in ordinary
+words, financial and coercive abuse told plainly, and distress in everyday words (grief anniversaries, bills, a
+quiet house, worry about results). It then joined the tuning part (tag ``heldout_v6``) and its misses were fixed
+by class in ``screening/plain.toml`` (scams in progress, everyday farewells, money and coercive abuse, plain
+emergencies, everyday distress) and by exceptions for its false alarms (a suicide storyline or documentary, a
+suicide decades ago, "nearly had a heart attack" at a mouse, a Polish idiom, self-harm "50 years ago").
+
+New varied messages written by the author of those fixes carry the tag ``written_v7r`` (not blind). Their first
+run, before any fix aimed at them (and before the v6 fixes): 127 messages (44 risk, 39 distress, 44 ordinary)
+gave risk recall 0.682, distress-or-risk recall 0.723, ordinary flagged 0.023: the same classes as v6 (scams in
+progress, everyday farewells, the PIN changed, carers not coming and no food, everyday loneliness and money)
+missed again, so the v6 figures were not a one-off. Three probes written after the first fixes, to test them,
+were added with the same tag, each with its first run before the fix aimed at it: 30 mixed and tricky messages
+(a taxi waiting outside, a gift card bought for a grandchild, "woke at 3am worrying I'd left the oven on") had 6
+wrong; 46 paraphrases of the new classes (22 risk, 12 distress, 12 ordinary) gave risk recall 0.50,
+distress-or-risk 0.59, ordinary flagged 0.33; and 18 tricky ordinary messages aimed at the new rules ("on hold
+to the council", "in constant pain before the op", a Facebook group asking for money for a cat rescue) were
+flagged at 0.50. So the new rules generalise only partly: expect v7 to find more.
+
+Held-out **v7** (``corpus_heldout.jsonl``, 236 messages after 4 already in tuning were removed: 70 risk, 70
+distress, 96 ordinary) was written blind by another author, a mix of plain and indirect wording. Its honest
+first run, before any tuning on it: risk recall 0.700 (risk precision 1.000), distress-or-risk recall 0.707,
+ordinary messages flagged 0.031. These are the figures to quote for messages the rules have not seen: they
+meet the limit on ordinary messages and miss the two recall targets (0.97 and 0.90). Every blind set has
+found wording no rule listed (quiet farewells, self-harm and abuse told in Urdu or Punjabi, someone kept
+from their phone, everyday loneliness, grief and money worries), which is why the product does not rely on
+the screener alone: whatever a person writes that is neither an answer nor flagged still reaches their
+worker's next digest (``bot/usecases/passing_on.py``).
+
+Do not tune on the held-out part: when its figures have been recorded here, move it into tuning with its own
+tag and start a new one.
 """
 
 from __future__ import annotations
@@ -137,8 +162,8 @@ def test_the_corpus_is_big_varied_and_split() -> None:
 TARGETS = {"risk_recall": 0.97, "flagged_recall": 0.90, "ordinary_flagged": 0.05}
 """The issue's targets."""
 
-HELD_OUT_FLOOR = {"risk_recall": 0.37, "flagged_recall": 0.55, "ordinary_flagged": 0.08}
-"""What the rules reached on the last blind held-out part (v5) when it was first run: the next one must at
+HELD_OUT_FLOOR = {"risk_recall": 0.70, "flagged_recall": 0.70, "ordinary_flagged": 0.04}
+"""What the rules reached on the last blind held-out part (v6) when it was first run: the next one must at
 least not be worse."""
 
 
