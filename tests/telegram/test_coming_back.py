@@ -176,4 +176,5 @@ async def test_unreachable_person_who_writes_is_told_how_to_come_back(harness: H
     assert "send /start" in h.texts(PERSON)[-1] and (await _person(h)).status == "unreachable"
     await h.say(PERSON, "/stop")
     await h.tap(PERSON, "Yes, stop")
-    assert await _escalations(h) == [("unreachable", "closed"), ("stopped", "open")]
+    # what they wrote still reaches their worker's digest
+    assert await _escalations(h) == [("unreachable", "closed"), ("message", "open"), ("stopped", "open")]

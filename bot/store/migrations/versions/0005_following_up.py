@@ -19,25 +19,27 @@ branch_labels = None
 depends_on = None
 
 
+def _add_reference(table: str, column: str, name: str) -> None:
+    """A nullable integer column referring to ``workers.id``. SQLite adds it in place (its ADD COLUMN takes a
+    REFERENCES clause), rather than by copying the table: a copy drops the old table, which foreign keys from
+    rows in other tables (people → workers) forbid."""
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE {table} ADD COLUMN {column} INTEGER CONSTRAINT {name} REFERENCES workers (id)')
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(name, table, 'workers', [column], ['id'])
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('workers') as batch:
-        batch.add_column(sa.Column('supervisor_id', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('digest_time', sa.String(length=5), nullable=True))
-        batch.add_column(sa.Column('away_until', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('awaiting', sa.String(length=40), nullable=True))
-        batch.create_foreign_key('fk_workers_supervisor_id_workers', 'workers', ['supervisor_id'], ['id'])
-    with op.batch_alter_table('people') as batch:
-        batch.add_column(sa.Column('last_message_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('escalations') as batch:
-        batch.add_column(sa.Column('updated_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('acknowledged_by', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('alerted_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('forwarded_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('snoozed_until', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('digested_at', sa.DateTime(), nullable=True))
-        batch.create_foreign_key('fk_escalations_acknowledged_by_workers', 'workers', ['acknowledged_by'], ['id'])
-    with op.batch_alter_table('audit_events') as batch:
-        batch.add_column(sa.Column('outcome', sa.String(length=20), nullable=False, server_default='ok'))
+    _add_reference('workers', 'supervisor_id', 'fk_workers_supervisor_id_workers')
+    op.add_column('workers', sa.Column('digest_time', sa.String(length=5), nullable=True))
+    op.add_column('workers', sa.Column('away_until', sa.DateTime(), nullable=True))
+    op.add_column('workers', sa.Column('awaiting', sa.String(length=40), nullable=True))
+    op.add_column('people', sa.Column('last_message_at', sa.DateTime(), nullable=True))
+    for column in ('updated_at', 'alerted_at', 'forwarded_at', 'snoozed_until', 'digested_at'):
+        op.add_column('escalations', sa.Column(column, sa.DateTime(), nullable=True))
+    _add_reference('escalations', 'acknowledged_by', 'fk_escalations_acknowledged_by_workers')
+    op.add_column('audit_events', sa.Column('outcome', sa.String(length=20), nullable=False, server_default='ok'))
     op.create_table(
         'safeguarding_log',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -102,20 +104,23 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Undo. On SQLite the tables that lose a reference column are copied (batch mode); a SQLite database
+    whose people refer to workers needs foreign keys off for that (``PRAGMA foreign_keys=OFF``)."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
     op.drop_table('digests')
     op.drop_table('emails')
     op.drop_index('uq_relays_open_person', table_name='relays')
     op.drop_table('relays')
     op.drop_table('safeguarding_log')
-    with op.batch_alter_table('audit_events') as batch:
-        batch.drop_column('outcome')
-    with op.batch_alter_table('escalations') as batch:
-        batch.drop_constraint('fk_escalations_acknowledged_by_workers', type_='foreignkey')
-        for column in ('digested_at', 'snoozed_until', 'forwarded_at', 'alerted_at', 'acknowledged_by', 'updated_at'):
-            batch.drop_column(column)
-    with op.batch_alter_table('people') as batch:
-        batch.drop_column('last_message_at')
-    with op.batch_alter_table('workers') as batch:
-        batch.drop_constraint('fk_workers_supervisor_id_workers', type_='foreignkey')
-        for column in ('awaiting', 'away_until', 'digest_time', 'supervisor_id'):
-            batch.drop_column(column)
+    for table, columns, reference in (
+        ('audit_events', ('outcome',), None),
+        ('escalations', ('digested_at', 'snoozed_until', 'forwarded_at', 'alerted_at', 'acknowledged_by',
+                         'updated_at'), 'fk_escalations_acknowledged_by_workers'),
+        ('people', ('last_message_at',), None),
+        ('workers', ('awaiting', 'away_until', 'digest_time', 'supervisor_id'), 'fk_workers_supervisor_id_workers'),
+    ):
+        with op.batch_alter_table(table, recreate='always' if sqlite and reference else 'auto') as batch:
+            if reference and not sqlite:
+                batch.drop_constraint(reference, type_='foreignkey')
+            for column in columns:
+                batch.drop_column(column)
