@@ -26,12 +26,11 @@ if __package__ in (None, ""):  # run as a script: make the project importable wi
 
 from sqlalchemy import func, select
 
+from bench.urgent import urgent_under_load
 from bot.jobs.periodic import TickReport
 from bot.sandbox.limits import Limits
 from bot.store.models import CheckIn, OutboxMessage, Person, Worker
 from bot.testing import LINK, Harness
-
-from bench.urgent import urgent_under_load
 
 BASE_USER = 100_000
 LIMITED_PEOPLE = 150  # dispatch_limited: 150 messages at 30/s is about 5 s

@@ -313,7 +313,7 @@ async def test_risk_in_the_end_of_support_free_text_is_kept_and_answered(harness
     await h.advance(days=7)
     for _ in range(12):  # the measures, one tap each, until the free-text question
         question = h.open_question(PERSON)
-        if not h.buttons(question) or "Skip" == h.buttons(question)[0]["text"]:
+        if not h.buttons(question) or h.buttons(question)[0]["text"] == "Skip":
             break
         await h.press(PERSON, question["message_id"], h.buttons(question)[0]["callback_data"])
     await h.say(PERSON, "I don't want to be here any more. I've been saving up my tablets.")
