@@ -18,6 +18,7 @@ bot has processed that update and sent everything it queued; ``tick`` runs the p
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import Sequence
@@ -35,13 +36,14 @@ from bot.sandbox.limits import Limits
 from bot.sandbox.people import SimPerson
 from bot.sandbox.server import RunningSandbox
 from bot.services import Services
-from bot.store.models import CheckIn, InboxUpdate, Person
-from bot.testing_setup import START, TOKEN, reset_postgres, test_settings
+from bot.store.models import CheckIn, Person
+from bot.testing_setup import START, TOKEN, inbox_status, reset_postgres, test_settings, unsent
 from bot.usecases import enrolment
 
 __all__ = ["LINK", "START", "TOKEN", "Harness", "reset_postgres", "test_settings"]
 
 LINK = re.compile(r"start=([A-Za-z0-9_\-]+)")
+SETTLE_ROUNDS = 100
 
 
 class Harness:
@@ -105,16 +107,19 @@ class Harness:
         return self.runtime.app
 
     async def settle(self) -> None:
-        """Wait until everything queued so far has been sent (or has failed)."""
-        assert self.runtime is not None
-        await self.runtime.drain.settle()
+        """Wait until everything queued so far has been sent (or failed) and no due row is left unsent (the
+        drain's ``settle`` alone was seen returning early on PostgreSQL); bounded: another process's rows."""
+        assert self.runtime is not None and self.services is not None
+        for _ in range(SETTLE_ROUNDS):
+            await self.runtime.drain.settle()
+            if not await unsent(self.services, self.clock.now()):
+                return
+            await asyncio.sleep(0.01)
 
     async def inbox_status(self, update_id: int) -> str | None:
         """Where an update stands in the inbox: ``pending``, ``done``, or None if it was never stored."""
         assert self.services is not None
-        async with self.services.db.session() as session:
-            row = await session.get(InboxUpdate, update_id)
-            return None if row is None else row.status
+        return await inbox_status(self.services, update_id)
 
     # -- people talking to the bot -------------------------------------------------------------------
     async def _delivered(self, update: dict[str, Any]) -> dict[str, Any]:
