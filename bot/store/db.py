@@ -48,14 +48,16 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout. Bound values are kept
+    out of error messages (``hide_parameters``), so a logged database error never carries what a person
+    wrote, a name or a token."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target)
+        engine = create_async_engine(target, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(target, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_async_engine(target, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
 class Database:
