@@ -66,10 +66,14 @@ class WorkingTime:
         day = local.date()
         if self.is_working_day(day) and local.time().replace(tzinfo=None) < self.start:
             return datetime.combine(day, self.start, local.tzinfo)
+        return datetime.combine(self.working_day_after(day), self.start, local.tzinfo)
+
+    def working_day_after(self, day: date) -> date:
+        """The first working day after ``day``."""
         for ahead in range(1, 8):
             candidate = day + timedelta(days=ahead)
             if self.is_working_day(candidate):
-                return datetime.combine(candidate, self.start, local.tzinfo)
+                return candidate
         raise ValueError("working time has no working days")
 
 
@@ -79,3 +83,13 @@ def digest_due(local_now: datetime, at: time, working: WorkingTime, last_day: da
     today = local_now.date()
     return (working.is_working_day(today) and local_now.time().replace(tzinfo=None) >= at
             and last_day != today)
+
+
+def next_digest_at(local_now: datetime, at: time, working: WorkingTime) -> datetime:
+    """When the next digest with local time ``at`` goes out after ``local_now`` (same zone)."""
+    for ahead in range(0, 8):
+        day = local_now.date() + timedelta(days=ahead)
+        moment = datetime.combine(day, at, local_now.tzinfo)
+        if working.is_working_day(day) and moment > local_now:
+            return moment
+    raise ValueError("working time has no working days")

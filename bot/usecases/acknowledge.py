@@ -126,9 +126,7 @@ def _item(work: Work, worker: Worker, chat_id: int, message_id: int, shown: str,
     if action == "tomorrow":  # back in the next working day's digest
         settings = work.services.settings
         local = routing.local(settings, work.now)
-        day = local.date() + timedelta(days=1)
-        while not routing.working_time(settings).is_working_day(day):
-            day += timedelta(days=1)
+        day = routing.working_time(settings).working_day_after(local.date())
         escalation.snoozed_until = datetime.combine(day, time(0, 0), local.tzinfo)
         _audit(work, f"worker:{worker.id}", "item_snoozed", worker.id, escalation.person_id)
         if day == local.date() + timedelta(days=1):

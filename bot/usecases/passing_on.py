@@ -28,7 +28,7 @@ async def pass_on(work: Work, person: Person, chat_id: int, text: str) -> bool:
     raised or said) for someone who has not joined yet."""
     if person.joined_at is None:
         return False
-    await raise_escalation(work.session, person, KIND, {"text": text[:safety.EVIDENCE_CHARS]}, work.now)
+    await note(work, person, text)
     if person.status in QUIET:
         return False  # they hear how to come back instead; the worker still sees what they wrote
     reader = await routing.covering(work.session, work.services.settings, person.worker, work.now)

@@ -11,14 +11,14 @@ Every promise is true for the person's state: the reply names who was told, and 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from sqlalchemy import select
 
+from bot.core.escalation import next_digest_at
 from bot.core.screening import Screening
 from bot.delivery.outbox import URGENT
 from bot.store.models import CheckIn, Person, Worker
 from bot.usecases import alerts, answers, routing
+from bot.usecases.digests import digest_time
 from bot.usecases.escalations import raise_escalation
 from bot.usecases.programme import replan
 from bot.usecases.wording import local_when
@@ -104,21 +104,11 @@ def _when_working(work: Work, person: Person) -> str:
 def next_digest(work: Work, person: Person, reader: Worker) -> str:
     """When ``reader``'s next digest goes out (it will hold this item), in the person's words."""
     settings = work.services.settings
-    working = routing.working_time(settings)
     local_now = routing.local(settings, work.now)
-    at = settings.escalation.digest_time
-    if reader.digest_time:
-        hours, minutes = (int(part) for part in reader.digest_time.split(":"))
-        at = at.replace(hour=hours, minute=minutes)
-    for ahead in range(0, 8):
-        day = local_now.date() + timedelta(days=ahead)
-        moment = datetime.combine(day, at, local_now.tzinfo)
-        if working.is_working_day(day) and moment > local_now:
-            if ahead == 0:
-                return work.text(person.locale, "safety.when_soon")
-            return work.text(person.locale, "safety.when_on",
-                             when=local_when(work, person.locale, moment, person.timezone))
-    return work.text(person.locale, "safety.when_soon")
+    moment = next_digest_at(local_now, digest_time(work, reader), routing.working_time(settings))
+    if moment.date() == local_now.date():
+        return work.text(person.locale, "safety.when_soon")
+    return work.text(person.locale, "safety.when_on", when=local_when(work, person.locale, moment, person.timezone))
 
 
 async def respond_stranger(work: Work, user_id: int, username: str | None, chat_id: int, text: str,
